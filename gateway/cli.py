@@ -1,0 +1,120 @@
+"""The ``gateway`` command: the one entry point where settings are built and passed in."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from gateway.errors import ConfigurationError, GatewayError
+from gateway.settings import Settings, load_settings
+
+log = logging.getLogger(__name__)
+
+Command = Callable[[argparse.Namespace, Settings], int]
+
+
+def _cmd_init(args: argparse.Namespace, settings: Settings) -> int:
+    from gateway.store.db import init_database
+
+    url = init_database(settings)
+    print(f"database ready: {_safe_url(url)}")
+    return 0
+
+
+def _cmd_import(args: argparse.Namespace, settings: Settings) -> int:
+    from gateway.store.db import create_engine_for, init_database
+    from gateway.store.importer import import_file
+
+    init_database(settings)
+    engine = create_engine_for(settings)
+    try:
+        summary = import_file(engine, Path(args.file))
+    finally:
+        engine.dispose()
+    print(summary.describe())
+    return 0
+
+
+def _cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
+    from gateway.demo import DEMO_DATA
+    from gateway.store.db import create_engine_for, init_database
+    from gateway.store.importer import import_file
+
+    init_database(settings)
+    engine = create_engine_for(settings)
+    try:
+        summary = import_file(engine, DEMO_DATA)
+    finally:
+        engine.dispose()
+    print("demo data loaded:", summary.describe())
+    print(f"database: {_safe_url(settings.effective_database_url)}")
+    print("whom to try: docs/demo-people.md")
+    return 0
+
+
+def _cmd_registry_sim(args: argparse.Namespace, settings: Settings) -> int:
+    from gateway.registry.simulator import run_from_cli
+
+    return run_from_cli(args, settings)
+
+
+def _safe_url(url: str) -> str:
+    """A database URL without its password, fit for printing."""
+    from sqlalchemy.engine import make_url
+
+    return make_url(url).render_as_string(hide_password=True)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="gateway", description=__doc__)
+    parser.add_argument("-v", "--verbose", action="store_true", help="log at DEBUG")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("init", help="bring the database to the newest schema")
+    p.set_defaults(func=_cmd_init)
+
+    p = sub.add_parser("import", help="load a VISC import file (RULES §9)")
+    p.add_argument("file", help="the JSON file")
+    p.set_defaults(func=_cmd_import)
+
+    p = sub.add_parser("demo", help="load the bundled demo data set")
+    p.set_defaults(func=_cmd_demo)
+
+    p = sub.add_parser("registry-sim", help="serve the population register simulator")
+    p.add_argument("--fixture", help="register fixture (RULES §10); default: the demo one")
+    p.add_argument("--host", default="127.0.0.1")
+    p.add_argument("--port", type=int, default=8081)
+    p.add_argument("--delay", type=float, default=0.0, help="seconds to wait before answering")
+    p.add_argument(
+        "--fail",
+        choices=("none", "error", "garbage"),
+        default="none",
+        help="answer every call with an HTTP 500 or with a malformed body",
+    )
+    p.set_defaults(func=_cmd_registry_sim)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    logging.basicConfig(
+        level=logging.DEBUG if args.verbose else logging.INFO,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+    try:
+        settings = load_settings()
+        func: Command = args.func
+        return func(args, settings)
+    except ConfigurationError as exc:
+        print(f"gateway: {exc}", file=sys.stderr)
+        return 2
+    except GatewayError as exc:
+        print(f"gateway: {exc}", file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

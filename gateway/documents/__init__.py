@@ -1,0 +1,1 @@
+"""Rendering of certificates and language-proficiency documents."""

@@ -1,0 +1,40 @@
+"""Publication of exam sessions (RULES §5).
+
+Results and documents belong to an exam session with a publication instant. Before that instant
+nothing of the session is visible on any route. The eksameni.gov.lv portal shows a session only
+for six months after its publication.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from gateway.domain.age import RIGA
+from gateway.domain.calendar import add_months
+
+PORTAL_MONTHS = 6
+
+
+def _aware(instant: datetime, name: str) -> None:
+    if instant.tzinfo is None:
+        raise ValueError(f"{name} must be timezone-aware")
+
+
+def is_published(published_at: datetime, now: datetime) -> bool:
+    """Whether a session published at ``published_at`` is visible at ``now``."""
+    _aware(published_at, "published_at")
+    _aware(now, "now")
+    return now >= published_at
+
+
+def portal_visible_until(published_at: datetime) -> datetime:
+    """The instant the portal stops showing a session: six calendar months, Riga wall time."""
+    _aware(published_at, "published_at")
+    local = published_at.astimezone(RIGA)
+    end_date = add_months(local.date(), PORTAL_MONTHS)
+    return datetime.combine(end_date, local.timetz().replace(tzinfo=None), RIGA)
+
+
+def is_portal_visible(published_at: datetime, now: datetime) -> bool:
+    """Whether eksameni.gov.lv shows the session at ``now`` (published, under six months)."""
+    return is_published(published_at, now) and now < portal_visible_until(published_at)

@@ -1,0 +1,119 @@
+"""The one error tree of the gateway.
+
+Every error the gateway raises on purpose derives from :class:`GatewayError`. Each carries a
+stable ``code`` (the SOAP fault code later), whether the caller or the server is at fault, and a
+message in Latvian and in English fit to show to a citizen. Details are attributes, never
+formatted into the message, so that no personal data or internals reach an answer by accident.
+Domain errors become SOAP faults at exactly one boundary (``gateway.soap``).
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+
+class GatewayError(Exception):
+    """Root of all deliberate gateway errors."""
+
+    code: ClassVar[str] = "InternalError"
+    side: ClassVar[str] = "Server"  # "Client" or "Server", as in SOAP 1.1 faultcode
+    message_lv: ClassVar[str] = "Radās iekšēja kļūda. Lūdzu, mēģiniet vēlāk."
+    message_en: ClassVar[str] = "An internal error occurred. Please try again later."
+
+    def __init__(self, detail: str | None = None, **attrs: object) -> None:
+        super().__init__(detail or self.message_en)
+        self.detail = detail
+        self.attrs = attrs
+
+    @property
+    def faultcode(self) -> str:
+        return f"{self.side}.{self.code}"
+
+
+class ClientError(GatewayError):
+    """The request is at fault."""
+
+    side = "Client"
+    code = "InvalidRequest"
+    message_lv = "Pieprasījums nav derīgs."
+    message_en = "The request is not valid."
+
+
+class InvalidRequest(ClientError):
+    code = "InvalidRequest"
+
+
+class InvalidPersonalCode(ClientError):
+    code = "InvalidPersonalCode"
+    message_lv = "Personas kods nav derīgs."
+    message_en = "The personal code is not valid."
+
+
+class InvalidDocumentNumber(ClientError):
+    code = "InvalidRequest"
+    message_lv = "Dokumenta numurs nav derīgs."
+    message_en = "The document number is not valid."
+
+
+class UnknownClient(ClientError):
+    code = "UnknownClient"
+    message_lv = "Pieprasītājam sistēmai nav piekļuves šim pakalpojumam."
+    message_en = "The calling system may not use this service."
+
+
+class NoMandate(ClientError):
+    code = "NoMandate"
+    message_lv = "Jums nav tiesību skatīt šīs personas datus."
+    message_en = "You may not view this person's data."
+
+
+class RequesterUnderage(ClientError):
+    code = "RequesterUnderage"
+    message_lv = (
+        "E-pakalpojums pieejams tikai pilngadīgām personām. "
+        "Ja esat nepilngadīgs, palūdziet datus apskatīt vecākiem."
+    )
+    message_en = (
+        "This e-service is for adults only. If you are under 18, please ask a parent to view "
+        "the data for you."
+    )
+
+
+class DocumentNotFound(ClientError):
+    code = "DocumentNotFound"
+    message_lv = "Dokuments nav atrasts."
+    message_en = "The document was not found."
+
+
+class ServerError(GatewayError):
+    """The gateway or something behind it is at fault."""
+
+
+class RegistryUnavailable(ServerError):
+    code = "RegistryUnavailable"
+    message_lv = "Iedzīvotāju reģistrs pašlaik nav pieejams. Lūdzu, mēģiniet vēlāk."
+    message_en = "The population register is not available right now. Please try again later."
+
+
+class InternalError(ServerError):
+    code = "InternalError"
+
+
+class ImportRejected(GatewayError):
+    """An import file was refused as a whole; ``record`` and ``field`` say where."""
+
+    code = "ImportRejected"
+    side = "Client"
+    message_lv = "Importa fails noraidīts."
+    message_en = "The import file was refused."
+
+    def __init__(self, detail: str, *, record: str | None = None, field: str | None = None) -> None:
+        super().__init__(detail, record=record, field=field)
+        self.record = record
+        self.field = field
+
+
+class ConfigurationError(GatewayError):
+    """A setting is missing or unsafe; the gateway refuses to start."""
+
+    code = "ConfigurationError"

@@ -1,0 +1,1 @@
+"""The population register (PMLP): its client, its simulator and the mandate service."""

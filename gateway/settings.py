@@ -1,0 +1,148 @@
+"""The gateway's settings: one typed object, built once at the entry point and passed in.
+
+Values come, lowest precedence first, from the defaults here, a TOML file (``config/gateway.toml``
+or the file named by ``GATEWAY_CONFIG``), and ``GATEWAY_*`` environment variables. Unsafe values
+are refused at start-up with a message that names the setting.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic_settings import (
+    BaseSettings,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+    TomlConfigSettingsSource,
+)
+
+from gateway.errors import ConfigurationError
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_CONFIG = REPO_ROOT / "config" / "gateway.toml"
+
+
+class XRoadMember(BaseModel):
+    """An X-Road subsystem identifier (X-Road message protocol v4.0, §2.1)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    instance: str = Field("LV", description="X-Road instance, e.g. LV or LV-TEST.")
+    member_class: str = Field("GOV", description="Member class: GOV, COM, NGO …")
+    member_code: str = Field(..., description="Registration code of the member.")
+    subsystem_code: str = Field(..., description="Subsystem code.")
+
+    @field_validator("instance", "member_class", "member_code", "subsystem_code")
+    @classmethod
+    def _token(cls, value: str) -> str:
+        if not value or len(value) > 64 or not value.isascii() or not value.isprintable():
+            raise ValueError("must be 1–64 printable ASCII characters")
+        if any(c.isspace() for c in value):
+            raise ValueError("must not contain white space")
+        return value
+
+
+class Settings(BaseSettings):
+    """Every setting of the gateway. Each field's description is its documentation."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="GATEWAY_", env_nested_delimiter="__", extra="forbid", frozen=True
+    )
+
+    data_dir: Path = Field(
+        Path("var"),
+        description="Directory for the SQLite database and generated keys (relative: to the cwd).",
+    )
+    database_url: str | None = Field(
+        None,
+        description="SQLAlchemy URL; empty: SQLite file gateway.db in data_dir. "
+        "PostgreSQL: postgresql+psycopg://user@host:5432/db",
+    )
+    database_pool_size: int = Field(5, ge=1, le=100, description="Connections per process.")
+    registry_url: str = Field(
+        "http://127.0.0.1:8081/",
+        description="Endpoint of the population register service (or its simulator).",
+    )
+    registry_connect_timeout: float = Field(
+        2.0, gt=0, le=30, description="Seconds to wait for the register's TCP connection."
+    )
+    registry_read_timeout: float = Field(
+        3.0, gt=0, le=60, description="Seconds to wait for the register's answer."
+    )
+    registry_cache_ttl: float = Field(
+        300.0, ge=0, le=86400, description="Seconds a register answer is reused (0: never)."
+    )
+    registry_cache_size: int = Field(
+        10000, ge=0, le=1_000_000, description="Most register answers kept in memory."
+    )
+    xroad_self: XRoadMember = Field(
+        default_factory=lambda: XRoadMember(
+            instance="LV", member_class="GOV", member_code="90000022399", subsystem_code="VPIS"
+        ),
+        description="The gateway's own X-Road subsystem (VISC's VPIS).",
+    )
+    registry_service: XRoadMember = Field(
+        default_factory=lambda: XRoadMember(
+            instance="LV", member_class="GOV", member_code="90000002651", subsystem_code="PMLP"
+        ),
+        description="The population register's X-Road subsystem.",
+    )
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        toml_file = os.environ.get("GATEWAY_CONFIG") or str(DEFAULT_CONFIG)
+        toml = TomlConfigSettingsSource(settings_cls, toml_file=toml_file)
+        return (init_settings, env_settings, toml)
+
+    @field_validator("registry_url")
+    @classmethod
+    def _http_url(cls, value: str) -> str:
+        parts = urlsplit(value)
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            raise ValueError("must be an http:// or https:// URL with a host")
+        if parts.username or parts.password:
+            raise ValueError("must not carry credentials")
+        return value
+
+    @field_validator("database_url")
+    @classmethod
+    def _database(cls, value: str | None) -> str | None:
+        if value in (None, ""):
+            return None
+        assert value is not None
+        dialect = value.split(":", 1)[0].split("+", 1)[0]
+        if dialect not in ("sqlite", "postgresql"):
+            raise ValueError("only sqlite and postgresql databases are supported")
+        if dialect == "sqlite" and (value.rstrip("/") == "sqlite:" or ":memory:" in value):
+            raise ValueError("an in-memory SQLite database loses everything; name a file")
+        return value
+
+    @property
+    def effective_database_url(self) -> str:
+        """The database URL in force: the configured one, or SQLite under ``data_dir``."""
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{(self.data_dir / 'gateway.db').resolve()}"
+
+
+def load_settings(**overrides: Any) -> Settings:
+    """Build the settings at an entry point; refuse unsafe values with a clear message."""
+    try:
+        return Settings(**overrides)
+    except ValidationError as exc:
+        problems = "; ".join(
+            f"{'.'.join(str(p) for p in err['loc']) or 'settings'}: {err['msg']}"
+            for err in exc.errors()
+        )
+        raise ConfigurationError(f"refused settings: {problems}") from None

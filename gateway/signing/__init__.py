@@ -1,0 +1,1 @@
+"""Keys, XMLDSig, XAdES and ASiC-E containers."""

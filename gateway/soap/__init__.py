@@ -1,0 +1,1 @@
+"""The X-Road SOAP services (spyne), headers and faults."""

@@ -1,0 +1,1 @@
+"""The data store: SQLAlchemy models, migrations, the import and queries."""
