@@ -7,7 +7,7 @@ for six months after its publication.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 
 from gateway.domain.age import RIGA
 from gateway.domain.calendar import add_months
@@ -15,26 +15,30 @@ from gateway.domain.calendar import add_months
 PORTAL_MONTHS = 6
 
 
-def _aware(instant: datetime, name: str) -> None:
-    if instant.tzinfo is None:
+def _instant(value: datetime, name: str) -> datetime:
+    """``value`` in UTC, to compare as instants.
+
+    Python compares two datetimes that share a tzinfo by wall time alone, which is wrong in the
+    hour Riga repeats when its clocks go back; in UTC every instant has one reading.
+    """
+    if value.tzinfo is None or value.utcoffset() is None:
         raise ValueError(f"{name} must be timezone-aware")
+    return value.astimezone(UTC)
 
 
 def is_published(published_at: datetime, now: datetime) -> bool:
     """Whether a session published at ``published_at`` is visible at ``now``."""
-    _aware(published_at, "published_at")
-    _aware(now, "now")
-    return now >= published_at
+    return _instant(now, "now") >= _instant(published_at, "published_at")
 
 
 def portal_visible_until(published_at: datetime) -> datetime:
     """The instant the portal stops showing a session: six calendar months, Riga wall time."""
-    _aware(published_at, "published_at")
-    local = published_at.astimezone(RIGA)
+    local = _instant(published_at, "published_at").astimezone(RIGA)
     end_date = add_months(local.date(), PORTAL_MONTHS)
     return datetime.combine(end_date, local.timetz().replace(tzinfo=None), RIGA)
 
 
 def is_portal_visible(published_at: datetime, now: datetime) -> bool:
     """Whether eksameni.gov.lv shows the session at ``now`` (published, under six months)."""
-    return is_published(published_at, now) and now < portal_visible_until(published_at)
+    until = _instant(portal_visible_until(published_at), "until")
+    return is_published(published_at, now) and _instant(now, "now") < until
