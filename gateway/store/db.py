@@ -1,0 +1,83 @@
+"""Engines, sessions and schema migrations.
+
+SQLite is the embedded default (a file under the data directory, in WAL mode, foreign keys
+on); PostgreSQL is selected by ``GATEWAY_DATABASE_URL``. ``init_database`` brings a database
+to the newest Alembic revision.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Any
+
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine import make_url
+from sqlalchemy.orm import sessionmaker
+
+from gateway.settings import Settings
+
+log = logging.getLogger(__name__)
+
+MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+
+
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA busy_timeout=5000")
+    cursor.execute("PRAGMA synchronous=NORMAL")  # durable in WAL mode across process crashes
+    cursor.close()
+
+
+def create_engine_from_url(url: str, *, pool_size: int = 5) -> Engine:
+    """An engine for ``url`` with the gateway's per-dialect settings."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        if parsed.database:
+            Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(url, connect_args={"timeout": 5.0})
+        event.listen(engine, "connect", _sqlite_pragmas)
+        return engine
+    return create_engine(
+        url, pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=True, pool_recycle=1800
+    )
+
+
+def create_engine_for(settings: Settings) -> Engine:
+    """The engine for the configured database."""
+    return create_engine_from_url(
+        settings.effective_database_url, pool_size=settings.database_pool_size
+    )
+
+
+def session_factory(engine: Engine) -> sessionmaker[Any]:
+    """A session factory bound to ``engine`` (objects stay readable after commit)."""
+    return sessionmaker(engine, expire_on_commit=False)
+
+
+def alembic_config(engine: Engine) -> Config:
+    """An Alembic configuration that runs the package's migrations on ``engine``."""
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    config.attributes["engine"] = engine
+    return config
+
+
+def upgrade(engine: Engine, revision: str = "head") -> None:
+    """Bring the database behind ``engine`` to ``revision`` (default: the newest)."""
+    command.upgrade(alembic_config(engine), revision)
+
+
+def init_database(settings: Settings) -> str:
+    """Create or migrate the configured database to the newest schema; return its URL."""
+    url = settings.effective_database_url
+    engine = create_engine_for(settings)
+    try:
+        upgrade(engine)
+    finally:
+        engine.dispose()
+    return url

@@ -1,0 +1,178 @@
+"""The gateway's tables (SQLAlchemy 2 declarative models).
+
+Reference data (sessions, exams, institutions, persons) is keyed by its natural code, so the
+import can upsert by natural keys and results and documents can refer to codes directly.
+Personal codes are stored as their 11 digits (RULES §1).
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Date,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+from gateway.store.types import UtcDateTime
+
+NAMING = {
+    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+CODE = String(11)  # a personal code's 11 digits
+JSON_DOC = JSON().with_variant(JSONB(), "postgresql")  # JSONB has equality; plain json has not
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+
+
+class ExamSession(Base):
+    """An exam session; nothing of it is visible before ``published_at`` (RULES §5)."""
+
+    __tablename__ = "exam_sessions"
+
+    code: Mapped[str] = mapped_column(String(16), primary_key=True)
+    school_year: Mapped[str] = mapped_column(String(9))  # "2023/2024"
+    level: Mapped[str] = mapped_column(String(16))  # "basic" | "secondary"
+    published_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
+class Exam(Base):
+    """An exam, its ordered part names and whether it grades a CEFR level."""
+
+    __tablename__ = "exams"
+
+    code: Mapped[str] = mapped_column(String(16), primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    parts: Mapped[list[str]] = mapped_column(JSON_DOC)
+    cefr: Mapped[bool] = mapped_column(Boolean)
+
+
+class Institution(Base):
+    """A school."""
+
+    __tablename__ = "institutions"
+
+    code: Mapped[str] = mapped_column(String(20), primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+
+
+class Person(Base):
+    """A person who sat an exam or holds a document."""
+
+    __tablename__ = "persons"
+
+    personal_code: Mapped[str] = mapped_column(CODE, primary_key=True)
+    given_name: Mapped[str] = mapped_column(String(100))
+    family_name: Mapped[str] = mapped_column(String(100))
+
+
+class Result(Base):
+    """One person's result in one exam of one session, with each part's percent."""
+
+    __tablename__ = "results"
+    __table_args__ = (UniqueConstraint("personal_code", "session_code", "exam_code"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    personal_code: Mapped[str] = mapped_column(ForeignKey("persons.personal_code"))
+    session_code: Mapped[str] = mapped_column(ForeignKey("exam_sessions.code"), index=True)
+    exam_code: Mapped[str] = mapped_column(ForeignKey("exams.code"))
+    institution_code: Mapped[str | None] = mapped_column(ForeignKey("institutions.code"))
+    total_percent: Mapped[float] = mapped_column(Float)
+    passed: Mapped[bool] = mapped_column(Boolean)
+    cefr_level: Mapped[str | None] = mapped_column(String(2))
+    parts: Mapped[dict[str, Any]] = mapped_column(JSON_DOC)  # part name → percent
+
+
+class Document(Base):
+    """An issued certificate, language decision or statement.
+
+    ``edoc`` holds the sealed e-document once it has been rendered; an issued document never
+    changes, so its bytes are made once and served as stored.
+    """
+
+    __tablename__ = "documents"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    number: Mapped[str] = mapped_column(String(64), unique=True)
+    kind: Mapped[str] = mapped_column(String(32))
+    personal_code: Mapped[str] = mapped_column(ForeignKey("persons.personal_code"), index=True)
+    session_code: Mapped[str | None] = mapped_column(ForeignKey("exam_sessions.code"))
+    exam_code: Mapped[str | None] = mapped_column(ForeignKey("exams.code"))
+    issued_on: Mapped[date] = mapped_column(Date)
+    title: Mapped[str] = mapped_column(String(200))
+    edoc: Mapped[bytes | None] = mapped_column(LargeBinary, deferred=True)
+    edoc_sha256: Mapped[str | None] = mapped_column(String(64))
+    sealed_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+
+
+class PaperCopyRequest(Base):
+    """A request for a paper copy of a document, with its delivery address and status."""
+
+    __tablename__ = "paper_copy_requests"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    document_number: Mapped[str] = mapped_column(ForeignKey("documents.number"), index=True)
+    requester_code: Mapped[str] = mapped_column(CODE)
+    subject_code: Mapped[str] = mapped_column(CODE)
+    address: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(16))  # open | sent | cancelled
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
+class DocumentApplication(Base):
+    """An application for VISC to prepare a missing document."""
+
+    __tablename__ = "document_applications"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    reference: Mapped[str] = mapped_column(String(32), unique=True)
+    requester_code: Mapped[str] = mapped_column(CODE)
+    subject_code: Mapped[str] = mapped_column(CODE, index=True)
+    exam_code: Mapped[str | None] = mapped_column(String(16))
+    school_year: Mapped[str | None] = mapped_column(String(9))
+    text: Mapped[str] = mapped_column(Text)
+    email: Mapped[str] = mapped_column(String(254))
+    status: Mapped[str] = mapped_column(String(16))  # received | in_review | done | rejected
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
+class AuditRecord(Base):
+    """One record per call, allowed or refused (RULES §7)."""
+
+    __tablename__ = "audit_records"
+    __table_args__ = (
+        Index(None, "subject_code", "at"),
+        Index(None, "requester_code", "at"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    at: Mapped[datetime] = mapped_column(UtcDateTime)
+    message_id: Mapped[str | None] = mapped_column(String(200))
+    client: Mapped[str | None] = mapped_column(String(300))
+    service: Mapped[str] = mapped_column(String(100))
+    requester_code: Mapped[str | None] = mapped_column(CODE)
+    subject_code: Mapped[str | None] = mapped_column(CODE)
+    outcome: Mapped[str] = mapped_column(String(16))  # allowed | refused | error
+    reason: Mapped[str | None] = mapped_column(String(64))
+    documents: Mapped[list[str] | None] = mapped_column(JSON_DOC)
