@@ -1,0 +1,108 @@
+"""The committed contract of the register service, and the one place that loads it.
+
+The WSDL (``wsdl/pmlp-representation.wsdl``) and its schemas (``schemas/``) are files of the
+repository. The client's zeep reads the WSDL once per process; the simulator validates what it
+receives and what it answers against the same schemas, loaded here once. Every XML parser here is
+hardened: no DTDs, no entities, no network, no huge trees.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterable
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from lxml import etree
+
+from gateway.ns import PMLP, XROAD
+from gateway.settings import REPO_ROOT
+
+WSDL_PATH: Path = REPO_ROOT / "wsdl" / "pmlp-representation.wsdl"
+SCHEMA_DIR: Path = REPO_ROOT / "schemas"
+PMLP_XSD: Path = SCHEMA_DIR / "pmlp-representation.xsd"
+XROAD_HEADERS_XSD: Path = SCHEMA_DIR / "xroad-headers.xsd"
+XROAD_IDENTIFIERS_XSD: Path = SCHEMA_DIR / "xroad-identifiers.xsd"
+CONTRACT_FILES: tuple[Path, ...] = (WSDL_PATH, PMLP_XSD, XROAD_HEADERS_XSD, XROAD_IDENTIFIERS_XSD)
+"""Every file zeep may read; nothing else is loaded, least of all from the network."""
+
+SERVICE_CODE = "getPersonRepresentation"
+SERVICE_VERSION = "v1"
+PROTOCOL_VERSION = "4.0"
+"""X-Road message protocol version (PR-MESS §2.4)."""
+
+BINDING = etree.QName(PMLP, "pmlpRepresentationBinding")
+REQUEST = etree.QName(PMLP, SERVICE_CODE)
+RESPONSE = etree.QName(PMLP, SERVICE_CODE + "Response")
+
+REQUIRED_HEADERS: tuple[str, ...] = ("client", "service", "id", "userId", "protocolVersion")
+"""X-Road headers every request carries (PR-MESS §2.4; ``userId``: RULES §1)."""
+OPTIONAL_HEADERS: tuple[str, ...] = ("issue",)
+REQUEST_HEADERS: tuple[str, ...] = REQUIRED_HEADERS + OPTIONAL_HEADERS
+RESPONSE_HEADERS: tuple[str, ...] = (*REQUEST_HEADERS, "requestHash")
+"""Header parts of the WSDL's input and output, all in the :data:`gateway.ns.XROAD` namespace."""
+
+MAX_MESSAGE_BYTES = 256 * 1024
+"""Largest SOAP message either side reads; a register answer is a few kilobytes."""
+
+_VALIDATION_LOCK = threading.Lock()
+
+
+class UnsafeXML(ValueError):
+    """A document was refused before its content was looked at (DOCTYPE, not XML, too big)."""
+
+
+def hardened_parser() -> etree.XMLParser:
+    """A new parser that resolves nothing and fetches nothing (one per call: not shared)."""
+    return etree.XMLParser(
+        resolve_entities=False,
+        no_network=True,
+        load_dtd=False,
+        dtd_validation=False,
+        huge_tree=False,
+        remove_comments=True,
+        remove_pis=True,
+    )
+
+
+def parse_message(data: bytes) -> etree._Element:
+    """Parse one SOAP message with :func:`hardened_parser`; refuse any DOCTYPE."""
+    if len(data) > MAX_MESSAGE_BYTES:
+        raise UnsafeXML("message too large")
+    try:
+        root = etree.fromstring(data, parser=hardened_parser())
+    except etree.XMLSyntaxError as exc:
+        raise UnsafeXML("not well-formed XML") from exc
+    if getattr(root.getroottree().docinfo, "doctype", ""):
+        raise UnsafeXML("DOCTYPE is not allowed")
+    return root
+
+
+@cache
+def _schema(path: Path) -> etree.XMLSchema:
+    return etree.XMLSchema(etree.parse(str(path), parser=hardened_parser()))
+
+
+def header_schema() -> etree.XMLSchema:
+    """Our schema of the X-Road header elements (``schemas/xroad-headers.xsd``)."""
+    return _schema(XROAD_HEADERS_XSD)
+
+
+def body_schema() -> etree.XMLSchema:
+    """The register service's body schema (``schemas/pmlp-representation.xsd``)."""
+    return _schema(PMLP_XSD)
+
+
+def schema_errors(schema: etree.XMLSchema, element: etree._Element) -> list[str]:
+    """Validate one element as if it were a document's root; the messages of its errors."""
+    with _VALIDATION_LOCK:  # a schema's error log is shared state
+        if schema.validate(element):
+            return []
+        log: Iterable[Any] = schema.error_log  # type: ignore[assignment]  # stubs lack __iter__
+        return [f"line {e.line}: {e.message}" for e in log]
+
+
+def xroad(name: str) -> str:
+    """The Clark name ``{ns}name`` of an X-Road header element."""
+    return f"{{{XROAD}}}{name}"
