@@ -35,7 +35,7 @@ def upsert(conn: Connection, table: Table, keys: Sequence[str], rows: list[dict[
     stmt = insert(table)
     columns = [c for c in rows[0] if c not in keys]
     changed = or_(*(table.c[c].is_distinct_from(stmt.excluded[c]) for c in columns))
-    stmt = stmt.on_conflict_do_update(
+    returning = stmt.on_conflict_do_update(
         index_elements=list(keys),
         set_={c: stmt.excluded[c] for c in columns},
         where=changed,
@@ -43,7 +43,7 @@ def upsert(conn: Connection, table: Table, keys: Sequence[str], rows: list[dict[
     # Counted from RETURNING: batched executemany reports no reliable rowcount.
     count = 0
     for start in range(0, len(rows), CHUNK):
-        count += len(conn.execute(stmt, rows[start : start + CHUNK]).all())
+        count += len(conn.execute(returning, rows[start : start + CHUNK]).all())
     return count
 
 

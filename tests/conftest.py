@@ -1,0 +1,64 @@
+"""Shared fixtures: real databases (SQLite always, PostgreSQL when configured)."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine, text
+
+from gateway.store.db import create_engine_from_url, upgrade
+
+REPO = Path(__file__).resolve().parent.parent
+SHARED = REPO.parent / "shared"
+PG_URL = os.environ.get("GATEWAY_TEST_DATABASE_URL", "")
+
+DATABASES = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
+
+
+def _with_search_path(url: str, schema: str) -> str:
+    sep = "&" if "?" in url else "?"
+    return f"{url}{sep}options=-csearch_path%3D{schema}"
+
+
+@pytest.fixture
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """An empty database: a fresh SQLite file, or a fresh schema on the test PostgreSQL."""
+    kind = getattr(request, "param", "sqlite")
+    if kind == "sqlite":
+        yield f"sqlite:///{tmp_path / 'gateway.db'}"
+        return
+    if not PG_URL:
+        if os.environ.get("GATEWAY_REQUIRE_POSTGRES"):
+            pytest.fail("GATEWAY_REQUIRE_POSTGRES is set but GATEWAY_TEST_DATABASE_URL is not")
+        pytest.skip("GATEWAY_TEST_DATABASE_URL is not set")
+    schema = f"gw_test_{uuid.uuid4().hex[:12]}"
+    admin = create_engine_from_url(PG_URL)
+    with admin.begin() as conn:
+        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+    try:
+        yield _with_search_path(PG_URL, schema)
+    finally:
+        with admin.begin() as conn:
+            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()
+
+
+@pytest.fixture
+def engine(database_url: str) -> Iterator[Engine]:
+    """An engine on an empty database migrated to the newest schema."""
+    eng = create_engine_from_url(database_url)
+    upgrade(eng)
+    try:
+        yield eng
+    finally:
+        eng.dispose()
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """Run every test that uses a database on each database this run can reach."""
+    if "database_url" in metafunc.fixturenames and "db_kind" not in metafunc.fixturenames:
+        metafunc.parametrize("database_url", DATABASES, indirect=True)

@@ -1,0 +1,80 @@
+"""Settings: defaults, the TOML file, GATEWAY_* variables, and unsafe values refused."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from gateway.errors import ConfigurationError
+from gateway.settings import load_settings
+
+
+@pytest.fixture(autouse=True)
+def _clean_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    import os
+
+    for name in list(os.environ):
+        if name.startswith("GATEWAY_"):
+            monkeypatch.delenv(name)
+
+
+def test_defaults_come_from_the_committed_config() -> None:
+    settings = load_settings()
+    assert settings.data_dir == Path("var")
+    assert settings.effective_database_url.startswith("sqlite:///")
+    assert settings.effective_database_url.endswith("/var/gateway.db")
+    assert settings.xroad_self.subsystem_code == "VPIS"
+
+
+def test_environment_overrides_the_file(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("GATEWAY_REGISTRY_URL", "https://pmlp.example.lv/xroad")
+    monkeypatch.setenv("GATEWAY_XROAD_SELF__MEMBER_CODE", "40000000000")
+    monkeypatch.setenv("GATEWAY_DATABASE_URL", "postgresql+psycopg://gw@db:5432/vpis")
+    settings = load_settings()
+    assert settings.registry_url == "https://pmlp.example.lv/xroad"
+    assert settings.xroad_self.member_code == "40000000000"
+    assert settings.xroad_self.subsystem_code == "VPIS"  # the rest of the group stays
+    assert settings.effective_database_url == "postgresql+psycopg://gw@db:5432/vpis"
+
+
+def test_a_config_file_can_be_named(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    config = tmp_path / "gateway.toml"
+    config.write_text('data_dir = "/srv/vpis"\nregistry_read_timeout = 1.5\n', encoding="utf-8")
+    monkeypatch.setenv("GATEWAY_CONFIG", str(config))
+    settings = load_settings()
+    assert settings.data_dir == Path("/srv/vpis")
+    assert settings.registry_read_timeout == 1.5
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "words"),
+    [
+        ("GATEWAY_REGISTRY_URL", "ftp://pmlp/", "registry_url"),
+        ("GATEWAY_REGISTRY_URL", "http://user:secret@pmlp/", "credentials"),
+        ("GATEWAY_REGISTRY_URL", "not a url", "registry_url"),
+        ("GATEWAY_DATABASE_URL", "mysql://root@db/vpis", "only sqlite and postgresql"),
+        ("GATEWAY_DATABASE_URL", "sqlite://", "in-memory"),
+        ("GATEWAY_DATABASE_URL", "sqlite:///:memory:", "in-memory"),
+        ("GATEWAY_REGISTRY_READ_TIMEOUT", "0", "registry_read_timeout"),
+        ("GATEWAY_REGISTRY_READ_TIMEOUT", "600", "registry_read_timeout"),
+        ("GATEWAY_DATABASE_POOL_SIZE", "-1", "database_pool_size"),
+        ("GATEWAY_XROAD_SELF__MEMBER_CODE", "9000 0022", "white space"),
+    ],
+)
+def test_unsafe_values_are_refused_at_start(
+    monkeypatch: pytest.MonkeyPatch, name: str, value: str, words: str
+) -> None:
+    monkeypatch.setenv(name, value)
+    with pytest.raises(ConfigurationError, match=words):
+        load_settings()
+
+
+def test_an_unknown_key_in_the_file_is_refused(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    config = tmp_path / "gateway.toml"
+    config.write_text('registry_ulr = "http://typo/"\n', encoding="utf-8")
+    monkeypatch.setenv("GATEWAY_CONFIG", str(config))
+    with pytest.raises(ConfigurationError, match="registry_ulr"):
+        load_settings()
