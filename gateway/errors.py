@@ -16,7 +16,8 @@ class GatewayError(Exception):
     """Root of all deliberate gateway errors."""
 
     code: ClassVar[str] = "InternalError"
-    side: ClassVar[str] = "Server"  # "Client" or "Server", as in SOAP 1.1 faultcode
+    side: ClassVar[str] = "Server"  # "Client" or "Server", as in SOAP 1.1 faultcode; "" for none
+    http_status: ClassVar[int] = 500  # SOAP 1.1 over HTTP: faults travel with 500
     message_lv: ClassVar[str] = "Radās iekšēja kļūda. Lūdzu, mēģiniet vēlāk."
     message_en: ClassVar[str] = "An internal error occurred. Please try again later."
 
@@ -27,7 +28,8 @@ class GatewayError(Exception):
 
     @property
     def faultcode(self) -> str:
-        return f"{self.side}.{self.code}"
+        """The local part of the SOAP 1.1 ``faultcode`` QName, e.g. ``Client.NoMandate``."""
+        return f"{self.side}.{self.code}" if self.side else self.code
 
 
 class ClientError(GatewayError):
@@ -41,6 +43,19 @@ class ClientError(GatewayError):
 
 class InvalidRequest(ClientError):
     code = "InvalidRequest"
+
+
+class RequestTooLarge(ClientError):
+    code = "InvalidRequest"
+    http_status = 413
+    message_lv = "Pieprasījums ir pārāk liels."
+    message_en = "The request is too large."
+
+
+class InvalidUserId(ClientError):
+    code = "InvalidRequest"
+    message_lv = "Lietotāja identifikators (userId) nav derīgs: jābūt LV un personas kodam."
+    message_en = "The user identifier (userId) is not valid: it must be LV and a personal code."
 
 
 class InvalidPersonalCode(ClientError):
@@ -83,6 +98,36 @@ class DocumentNotFound(ClientError):
     code = "DocumentNotFound"
     message_lv = "Dokuments nav atrasts."
     message_en = "The document was not found."
+
+
+class VersionMismatch(GatewayError):
+    """Not a SOAP 1.1 envelope (SOAP 1.1 §4.4.1)."""
+
+    code = "VersionMismatch"
+    side = ""
+    message_lv = "Atbalstīta tikai SOAP 1.1 versija."
+    message_en = "Only SOAP 1.1 is supported."
+
+
+class MustUnderstand(GatewayError):
+    """A header marked mustUnderstand="1" that the gateway does not process (SOAP 1.1 §4.2.3)."""
+
+    code = "MustUnderstand"
+    side = ""
+    message_lv = "Pieprasījumā ir galvene, ko pakalpojums neapstrādā."
+    message_en = "The request carries a mandatory header that this service does not process."
+
+
+class SignatureInvalid(ClientError):
+    """A signature failed verification; ``reason`` names the check that failed."""
+
+    code = "SignatureInvalid"
+    message_lv = "Paraksts nav derīgs."
+    message_en = "The signature is not valid."
+
+    def __init__(self, detail: str, *, reason: str) -> None:
+        super().__init__(detail, reason=reason)
+        self.reason = reason
 
 
 class ServerError(GatewayError):
