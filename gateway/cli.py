@@ -17,10 +17,13 @@ Command = Callable[[argparse.Namespace, Settings], int]
 
 
 def _cmd_init(args: argparse.Namespace, settings: Settings) -> int:
+    from gateway.signing.keys import load_signer_key
     from gateway.store.db import init_database
 
     url = init_database(settings)
     print(f"database ready: {_safe_url(url)}")
+    key = load_signer_key(settings.signing, settings.data_dir)  # makes demo keys if none set
+    print(f"signing key ready: {key.certificate.subject.rfc4514_string()}")
     return 0
 
 
@@ -61,6 +64,44 @@ def _cmd_registry_sim(args: argparse.Namespace, settings: Settings) -> int:
     return run_from_cli(args, settings)
 
 
+def _cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
+    from gateway.serve import serve
+    from gateway.store.db import init_database
+
+    init_database(settings)
+    serve(
+        settings,
+        host=args.host or settings.host,
+        port=args.port or settings.port,
+        workers=args.workers or settings.workers,
+    )
+    return 0
+
+
+def _cmd_audit(args: argparse.Namespace, settings: Settings) -> int:
+    from gateway.domain.personal_code import parse_personal_code
+    from gateway.store.audit import accesses_to
+    from gateway.store.db import create_engine_for
+
+    person = parse_personal_code(args.person)
+    engine = create_engine_for(settings)
+    try:
+        lines = accesses_to(engine, person.digits, limit=args.limit)
+    finally:
+        engine.dispose()
+    print(f"accesses to the data of {person.display}: {len(lines)}")
+    for line in lines:
+        who = "self" if line.requester_code == line.subject_code else (
+            f"{line.requester_code[:6]}-{line.requester_code[6:]}" if line.requester_code else "?"
+        )
+        print(
+            f"{line.at:%Y-%m-%d %H:%M:%S}Z  {line.service:<24} {line.outcome:<8} "
+            f"{line.reason or '':<22} by {who:<13} via {line.client or '?'}  "
+            f"id {line.message_id or '?'}"
+        )
+    return 0
+
+
 def _safe_url(url: str) -> str:
     """A database URL without its password, fit for printing."""
     from sqlalchemy.engine import make_url
@@ -82,6 +123,17 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("demo", help="load the bundled demo data set")
     p.set_defaults(func=_cmd_demo)
+
+    p = sub.add_parser("serve", help="serve the X-Road SOAP services under gunicorn")
+    p.add_argument("--host", help="listen address (default: settings.host)")
+    p.add_argument("--port", type=int, help="listen port (default: settings.port)")
+    p.add_argument("--workers", type=int, help="worker processes (default: settings.workers)")
+    p.set_defaults(func=_cmd_serve)
+
+    p = sub.add_parser("audit", help="who accessed a person's data (RULES §7)")
+    p.add_argument("--person", required=True, help="the personal code")
+    p.add_argument("--limit", type=int, default=1000)
+    p.set_defaults(func=_cmd_audit)
 
     p = sub.add_parser("registry-sim", help="serve the population register simulator")
     p.add_argument("--fixture", help="register fixture (RULES §10); default: the demo one")

@@ -21,8 +21,13 @@ from pydantic_settings import (
 )
 
 from gateway.errors import ConfigurationError
+from gateway.signing.config import SigningSettings
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
+DEMO_PORTAL = "LV/GOV/90000026101/LVPORTAALS"
+"""latvija.gov.lv's X-Road subsystem in the demo configuration."""
+SERVICE_CODES = ("getExamResults",)
+"""The X-Road service codes the gateway publishes."""
 DEFAULT_CONFIG = REPO_ROOT / "config" / "gateway.toml"
 
 
@@ -92,6 +97,26 @@ class Settings(BaseSettings):
         description="The population register's X-Road subsystem.",
     )
 
+    public_url: str = Field(
+        "http://127.0.0.1:8080/",
+        description="The gateway's address as callers see it; written into the served WSDL.",
+    )
+    host: str = Field("127.0.0.1", description="Address `gateway serve` listens on.")
+    port: int = Field(8080, ge=1, le=65535, description="Port `gateway serve` listens on.")
+    workers: int = Field(2, ge=1, le=64, description="gunicorn worker processes.")
+    max_request_bytes: int = Field(
+        65536, ge=1024, le=10 * 1024 * 1024, description="Largest SOAP request accepted."
+    )
+    signing: SigningSettings = Field(
+        default_factory=SigningSettings,
+        description="Signing keys; with none configured, demo keys are made under data_dir.",
+    )
+    allowed_clients: dict[str, list[str]] = Field(
+        default_factory=lambda: {"getExamResults": [DEMO_PORTAL]},
+        description="Per service code, the X-Road clients allowed to call it, written "
+        "INSTANCE/CLASS/MEMBER[/SUBSYSTEM]; behind the security server's own access rights.",
+    )
+
     @classmethod
     def settings_customise_sources(
         cls,
@@ -126,6 +151,28 @@ class Settings(BaseSettings):
             raise ValueError("only sqlite and postgresql databases are supported")
         if dialect == "sqlite" and (value.rstrip("/") == "sqlite:" or ":memory:" in value):
             raise ValueError("an in-memory SQLite database loses everything; name a file")
+        return value
+
+    @field_validator("public_url")
+    @classmethod
+    def _public_url(cls, value: str) -> str:
+        parts = urlsplit(value)
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            raise ValueError("must be an http:// or https:// URL with a host")
+        return value
+
+    @field_validator("allowed_clients")
+    @classmethod
+    def _allow_list(cls, value: dict[str, list[str]]) -> dict[str, list[str]]:
+        for service, clients in value.items():
+            if service not in SERVICE_CODES:
+                raise ValueError(f"unknown service code {service!r}")
+            for client in clients:
+                parts = client.split("/")
+                if len(parts) not in (3, 4) or not all(
+                    p and p.isascii() and p.isprintable() and " " not in p for p in parts
+                ):
+                    raise ValueError(f"{client!r} is not INSTANCE/CLASS/MEMBER[/SUBSYSTEM]")
         return value
 
     @property

@@ -8,16 +8,16 @@ hardened: no DTDs, no entities, no network, no huge trees.
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Iterable
-from functools import cache
 from pathlib import Path
-from typing import Any
 
 from lxml import etree
 
+from gateway import xmlsafe
 from gateway.ns import PMLP, XROAD
 from gateway.settings import REPO_ROOT
+from gateway.xmlsafe import UnsafeXML, hardened_parser, schema_errors
+
+__all__ = ["UnsafeXML", "hardened_parser", "parse_message", "schema_errors"]
 
 WSDL_PATH: Path = REPO_ROOT / "wsdl" / "pmlp-representation.wsdl"
 SCHEMA_DIR: Path = REPO_ROOT / "schemas"
@@ -46,42 +46,14 @@ RESPONSE_HEADERS: tuple[str, ...] = (*REQUEST_HEADERS, "requestHash")
 MAX_MESSAGE_BYTES = 256 * 1024
 """Largest SOAP message either side reads; a register answer is a few kilobytes."""
 
-_VALIDATION_LOCK = threading.Lock()
-
-
-class UnsafeXML(ValueError):
-    """A document was refused before its content was looked at (DOCTYPE, not XML, too big)."""
-
-
-def hardened_parser() -> etree.XMLParser:
-    """A new parser that resolves nothing and fetches nothing (one per call: not shared)."""
-    return etree.XMLParser(
-        resolve_entities=False,
-        no_network=True,
-        load_dtd=False,
-        dtd_validation=False,
-        huge_tree=False,
-        remove_comments=True,
-        remove_pis=True,
-    )
-
 
 def parse_message(data: bytes) -> etree._Element:
-    """Parse one SOAP message with :func:`hardened_parser`; refuse any DOCTYPE."""
-    if len(data) > MAX_MESSAGE_BYTES:
-        raise UnsafeXML("message too large")
-    try:
-        root = etree.fromstring(data, parser=hardened_parser())
-    except etree.XMLSyntaxError as exc:
-        raise UnsafeXML("not well-formed XML") from exc
-    if getattr(root.getroottree().docinfo, "doctype", ""):
-        raise UnsafeXML("DOCTYPE is not allowed")
-    return root
+    """Parse one register message with the hardened parser; refuse any DOCTYPE."""
+    return xmlsafe.parse_message(data, max_bytes=MAX_MESSAGE_BYTES)
 
 
-@cache
 def _schema(path: Path) -> etree.XMLSchema:
-    return etree.XMLSchema(etree.parse(str(path), parser=hardened_parser()))
+    return xmlsafe.load_schema(path)
 
 
 def header_schema() -> etree.XMLSchema:
@@ -92,15 +64,6 @@ def header_schema() -> etree.XMLSchema:
 def body_schema() -> etree.XMLSchema:
     """The register service's body schema (``schemas/pmlp-representation.xsd``)."""
     return _schema(PMLP_XSD)
-
-
-def schema_errors(schema: etree.XMLSchema, element: etree._Element) -> list[str]:
-    """Validate one element as if it were a document's root; the messages of its errors."""
-    with _VALIDATION_LOCK:  # a schema's error log is shared state
-        if schema.validate(element):
-            return []
-        log: Iterable[Any] = schema.error_log  # type: ignore[assignment]  # stubs lack __iter__
-        return [f"line {e.line}: {e.message}" for e in log]
 
 
 def xroad(name: str) -> str:

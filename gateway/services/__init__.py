@@ -1,0 +1,1 @@
+"""What the e-services do, as plain functions of typed arguments: no SOAP in here."""

@@ -1,0 +1,222 @@
+"""The gateway's WSGI application: the one way in, and the one boundary on the way out.
+
+``POST /``: the body is read within the size limit, parsed once by the hardened parser, the
+SOAP envelope and the X-Road headers are checked, and the checked tree is handed to spyne
+(which never parses the bytes itself). Whatever happens, one audit record is committed before
+the answer leaves (RULES §7), and every error becomes a SOAP fault here and nowhere else.
+``GET ?wsdl`` serves the committed WSDL (and ``?xsd=`` its schemas); ``GET /healthz`` answers
+without touching the register.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterable
+from typing import Any
+from uuid import uuid4
+
+from lxml import etree
+from spyne import Application
+from spyne.protocol.soap import Soap11
+from spyne.server.wsgi import WsgiApplication
+from sqlalchemy import text
+
+from gateway.errors import (
+    GatewayError,
+    InternalError,
+    InvalidRequest,
+    RequestTooLarge,
+    VersionMismatch,
+)
+from gateway.ns import SOAP11_ENV, VPIS, XROAD, XROAD_ID
+from gateway.runtime import Runtime
+from gateway.signing.xmldsig import sign_enveloped
+from gateway.soap import contract, envelope, xroad
+from gateway.soap.call import ENVIRON_KEY, Call
+from gateway.soap.faults import fault_envelope
+from gateway.soap.services import VpisService
+from gateway.store import audit
+
+log = logging.getLogger(__name__)
+
+StartResponse = Callable[..., Any]
+XML = "text/xml; charset=utf-8"
+
+
+class _CheckedSoap11(Soap11):  # type: ignore[misc]  # spyne is untyped
+    """SOAP 1.1 that takes the tree the gateway already parsed and checked."""
+
+    def create_in_document(self, ctx: Any, charset: str | None = None) -> None:
+        call: Call = ctx.transport.req_env[ENVIRON_KEY]
+        ctx.in_document = (call.root, {})
+
+
+def _finish_document(ctx: Any) -> None:
+    """spyne's answer tree: echo the request's X-Road headers, then sign the payload."""
+    call: Call = ctx.transport.req_env[ENVIRON_KEY]
+    assert call.headers is not None
+    root = ctx.out_document
+    header = root.find(f"{{{SOAP11_ENV}}}Header")
+    if header is None:
+        header = etree.Element(f"{{{SOAP11_ENV}}}Header")
+        root.insert(0, header)
+    for element in call.headers.elements:
+        header.append(etree.fromstring(etree.tostring(element)))
+    payload = root.find(f"{{{SOAP11_ENV}}}Body")[0]
+    sign_enveloped(payload, call.runtime.signer, id_value=f"vpis-{uuid4().hex}")
+
+
+def _spyne_app() -> WsgiApplication:
+    application = Application(
+        [VpisService], tns=VPIS, name="vpis", in_protocol=_CheckedSoap11(),
+        out_protocol=Soap11(),
+    )
+    application.event_manager.add_listener("method_return_document", _finish_document)
+    return WsgiApplication(application)
+
+
+class GatewayApp:
+    """The WSGI callable ``gateway serve`` runs."""
+
+    def __init__(self, runtime: Runtime) -> None:
+        self.runtime = runtime
+        self.settings = runtime.settings
+        self._spyne = _spyne_app()
+
+    def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
+        method = environ.get("REQUEST_METHOD", "GET")
+        path = environ.get("PATH_INFO", "/") or "/"
+        query = environ.get("QUERY_STRING", "")
+        if method == "GET":
+            return self._get(path, query, start_response)
+        if method == "POST" and path == "/":
+            status, body = self.soap(environ)
+            return _respond(start_response, status, body, XML)
+        return _respond(start_response, 405, b"method not allowed\n", "text/plain",
+                        [("Allow", "GET, POST")])
+
+    def _get(self, path: str, query: str, start_response: StartResponse) -> Iterable[bytes]:
+        address = self.settings.public_url
+        if path == "/healthz":
+            with self.runtime.engine.connect() as conn:
+                conn.execute(text("SELECT 1"))
+            return _respond(start_response, 200, b"ok\n", "text/plain")
+        if path == "/" and query.lower() == "wsdl":
+            return _respond(start_response, 200, contract.wsdl_for(address), XML)
+        if path == "/" and query.startswith("xsd="):
+            schema = contract.schema_for(query[4:], address)
+            if schema is not None:
+                return _respond(start_response, 200, schema, XML)
+        return _respond(start_response, 404, b"not found\n", "text/plain")
+
+    def soap(self, environ: dict[str, Any]) -> tuple[int, bytes]:
+        """Answer one SOAP request: (HTTP status, body). Always audited, never raises."""
+        call = Call(runtime=self.runtime, now=self.runtime.clock(),
+                    audit=audit.AuditEntry(at=self.runtime.clock()))
+        environ[ENVIRON_KEY] = call
+        try:
+            status, body = self._answer(environ, call)
+            call.audit.outcome = "allowed"
+        except GatewayError as exc:
+            status, body = exc.http_status, fault_envelope(exc)
+            call.audit.outcome = "error" if exc.side == "Server" else "refused"
+            call.audit.reason = exc.code
+        except Exception:
+            log.exception("call %s failed", call.audit.message_id)
+            error = InternalError()
+            status, body = error.http_status, fault_envelope(error)
+            call.audit.outcome, call.audit.reason = "error", error.code
+        try:
+            audit.write(self.runtime.engine, call.audit)
+        except Exception:  # no answer without its record (RULES §7)
+            log.exception("audit record of call %s not written", call.audit.message_id)
+            error = InternalError()
+            return error.http_status, fault_envelope(error)
+        return status, body
+
+    def _answer(self, environ: dict[str, Any], call: Call) -> tuple[int, bytes]:
+        data = _read_body(environ, self.settings.max_request_bytes)
+        content_type = (environ.get("CONTENT_TYPE") or "").split(";")[0].strip().lower()
+        if content_type != "text/xml":
+            if content_type == "application/soap+xml":
+                raise VersionMismatch("SOAP 1.2 content type")
+            raise InvalidRequest("content type must be text/xml")
+        call.envelope = envelope.parse(data, max_bytes=self.settings.max_request_bytes)
+        _peek_headers(call)
+        call.headers = xroad.check(call.envelope.header, self.settings)
+        call.audit.service = call.headers.service_code
+        call.audit.requester_code = call.headers.requester.digits
+        if etree.QName(call.envelope.payload).text != f"{{{VPIS}}}{call.headers.service_code}":
+            raise InvalidRequest("the body does not match the service code")
+        if contract.body_schema().validate(call.envelope.payload) is False:
+            raise InvalidRequest("the body does not match the schema")
+        return self._run_spyne(environ, call)
+
+    def _run_spyne(self, environ: dict[str, Any], call: Call) -> tuple[int, bytes]:
+        captured: dict[str, Any] = {}
+
+        def start(status: str, headers: list[tuple[str, str]], exc_info: Any = None) -> None:
+            captured["status"] = int(status.split(" ", 1)[0])
+
+        environ = dict(environ, CONTENT_TYPE="text/xml; charset=utf-8")
+        body = b"".join(self._spyne(environ, start))
+        if call.error is not None:
+            raise call.error
+        if captured.get("status") != 200:
+            raise InternalError(f"spyne answered {captured.get('status')}")
+        return 200, body
+
+
+def _peek_headers(call: Call) -> None:
+    """Note the message id and the client for the audit record, before any check of them."""
+    assert call.envelope is not None
+    header = call.envelope.header
+    if header is None:
+        return
+    found = header.find(f"{{{XROAD}}}id")
+    if found is not None and found.text:
+        call.audit.message_id = found.text[:200]
+    client = header.find(f"{{{XROAD}}}client")
+    if client is not None:
+        call.audit.client = xroad.client_id(client)[:300]
+    service = header.find(f"{{{XROAD}}}service")
+    if service is not None:
+        code = service.findtext(f"{{{XROAD_ID}}}serviceCode")
+        if code:
+            call.audit.service = code[:100]
+
+
+def _read_body(environ: dict[str, Any], limit: int) -> bytes:
+    """The request body, refused before reading when its declared length is over ``limit``."""
+    declared = environ.get("CONTENT_LENGTH") or ""
+    stream = environ["wsgi.input"]
+    if declared:
+        if not (declared.isascii() and declared.isdigit()):
+            raise InvalidRequest("bad Content-Length")
+        if int(declared) > limit:
+            raise RequestTooLarge("declared length")
+        return bytes(stream.read(int(declared)))
+    data = bytes(stream.read(limit + 1))  # chunked: read at most one byte past the limit
+    if len(data) > limit:
+        raise RequestTooLarge("streamed length")
+    return data
+
+
+def _respond(
+    start_response: StartResponse,
+    status: int,
+    body: bytes,
+    content_type: str,
+    extra: list[tuple[str, str]] | None = None,
+) -> list[bytes]:
+    reasons = {200: "OK", 404: "Not Found", 405: "Method Not Allowed", 413: "Payload Too Large",
+               500: "Internal Server Error"}
+    headers = [("Content-Type", content_type), ("Content-Length", str(len(body))),
+               ("X-Content-Type-Options", "nosniff"), *(extra or [])]
+    start_response(f"{status} {reasons.get(status, 'Error')}", headers)
+    return [body]
+
+
+def create_app(runtime: Runtime) -> GatewayApp:
+    """The WSGI application for one process."""
+    return GatewayApp(runtime)

@@ -1,0 +1,25 @@
+"""Demo people (docs/demo-people.md) the end-to-end tests use.
+
+Chosen so that their ages and relations hold for years after 2026-11-28: no one here turns 18
+before mid-2027.
+"""
+
+JANIS = "220806-21170"  # adult (20); a failed FIZ exam; certificates from 2022
+PETERIS = "020578-17513"  # parent with custody of Anna (minor) and of Jānis (adult)
+ANNA = "140310-24716"  # minor (16), two parents with custody
+LIGA = "050909-22343"  # minor (17)
+INESE = "270181-10874"  # Līga's mother, custody
+ANDRIS = "150779-19018"  # Līga's father, custody removed
+MARTINS = "200110-28649"  # minor (16) with a guardian, no parents
+MARA = "031058-19084"  # Mārtiņš's guardian (aizbildne)
+ERIKS = "110604-20482"  # adult (22) with a guardian of an adult
+DACE = "080276-18238"  # Ēriks's aizgādne, valid
+ELIZA = "031299-15476"  # adult (26) whose aizgādne was released on 2024-06-30
+RUTA = "220471-14450"  # Elīza's former aizgādne
+KATRINA = "020609-24150"  # minor (17) declared of age
+GATIS = "091282-16179"  # Katrīna's father
+NIKITA = "329174-50831"  # minor (15), new-format code; results only in the future session
+JELENA = "300985-17224"  # Ņikita's mother
+SOFIJA = "325512-80347"  # adult (20), new-format code
+OSKARS = "170596-10016"  # valid code, unknown to the register
+ALEKSEJS = "300870-15376"  # a stranger to everyone

@@ -1,0 +1,38 @@
+"""An unexpected failure is Server.InternalError, with nothing of its cause in the answer."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+from lxml import etree
+
+from gateway.ns import SOAP11_ENV, VPIS
+from gateway.registry.client import RegistryClient
+from gateway.runtime import Runtime
+from gateway.settings import load_settings
+from gateway.signing.keys import load_signer_key
+from gateway.soap.app import create_app
+from gateway.store.db import create_engine_from_url
+from tests.soap import envelopes as E
+from tests.soap.helpers import assert_no_leak
+
+
+def test_a_database_failure_is_an_internal_error_without_details(tmp_path: Path) -> None:
+    settings = load_settings(data_dir=tmp_path, registry_url="http://127.0.0.1:9/",
+                             allowed_clients={"getExamResults": ["LV/GOV/90000026101/LVPORTAALS"]})
+    broken = create_engine_from_url("postgresql+psycopg://nobody@127.0.0.1:9/none")
+    runtime = Runtime(settings=settings, engine=broken, registry=RegistryClient(settings),
+                      signer=load_signer_key(settings.signing, tmp_path))
+    app = create_app(runtime)
+    body = E.envelope()
+    status, answer = app.soap({"REQUEST_METHOD": "POST", "CONTENT_TYPE": "text/xml",
+                               "CONTENT_LENGTH": str(len(body)), "wsgi.input": io.BytesIO(body)})
+    assert status == 500
+    root = etree.fromstring(answer)
+    fault = root.find(f"{{{SOAP11_ENV}}}Body/{{{SOAP11_ENV}}}Fault")
+    assert fault is not None
+    assert fault.findtext("faultcode") == "soapenv:Server.InternalError"
+    assert fault.findtext(f"detail/{{{VPIS}}}faultDetail/{{{VPIS}}}code") == "InternalError"
+    assert_no_leak(answer)
+    assert b"nobody" not in answer and b"5432" not in answer

@@ -1,0 +1,121 @@
+"""A real stand for end-to-end tests: the register simulator and ``gateway serve`` as processes.
+
+Both bind 127.0.0.1 on free ports; the gateway runs on the demo data set (SQLite file, or a
+fresh PostgreSQL schema), with demo keys made on the spot, exactly as an operator starts it.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+REPO = Path(__file__).resolve().parent.parent
+PORTAL = "LV/GOV/90000026101/LVPORTAALS"
+"""The demo latvija.gov.lv subsystem, allowed on every service."""
+SCHOOL_PORTAL = "LV/GOV/90009999999"
+"""A MEMBER client, allowed on getExamResults only."""
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def wait_for(url: str, process: subprocess.Popen[bytes], seconds: float = 30.0) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"{url}: the process exited with {process.returncode}")
+        try:
+            with urllib.request.urlopen(url, timeout=1.0) as answer:  # noqa: S310
+                if answer.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.1)
+    raise RuntimeError(f"{url} did not answer within {seconds} s")
+
+
+@dataclass(frozen=True)
+class Stand:
+    """A running gateway and register simulator."""
+
+    url: str
+    registry_url: str
+    data_dir: Path
+    database_url: str
+    env: dict[str, str]
+
+    @property
+    def ca_pem(self) -> Path:
+        return self.data_dir / "keys" / "ca.pem"
+
+
+def environment(data_dir: Path, database_url: str, **extra: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("GATEWAY_")}
+    env.update({
+        "GATEWAY_DATA_DIR": str(data_dir),
+        "GATEWAY_DATABASE_URL": database_url,
+        "GATEWAY_ALLOWED_CLIENTS": json.dumps({"getExamResults": [PORTAL, SCHOOL_PORTAL]}),
+        **extra,
+    })
+    return env
+
+
+def run_cli(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "gateway.cli", *args], env=env, cwd=REPO, text=True,
+        capture_output=True, timeout=120, check=True,
+    )
+
+
+@contextmanager
+def process(args: list[str], env: dict[str, str], ready_url: str, log_path: Path
+            ) -> Iterator[subprocess.Popen[bytes]]:
+    """Run ``python -m gateway.cli ARGS`` until the block ends; wait for ``ready_url`` first."""
+    with log_path.open("ab") as log:
+        child = subprocess.Popen([sys.executable, "-m", "gateway.cli", *args], env=env,
+                                 cwd=REPO, stdout=log, stderr=log)
+        try:
+            wait_for(ready_url, child)
+            yield child
+        finally:
+            child.terminate()
+            try:
+                child.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                child.kill()
+                child.wait(timeout=5)
+
+
+def gateway_process(env: dict[str, str], port: int, data_dir: Path, *, workers: int = 1
+                    ) -> Any:
+    """``gateway serve`` on ``port`` as a context manager."""
+    return process(["serve", "--port", str(port), "--workers", str(workers)], env,
+                   f"http://127.0.0.1:{port}/healthz", data_dir / "processes.log")
+
+
+@contextmanager
+def running_stand(data_dir: Path, database_url: str, *, workers: int = 1) -> Iterator[Stand]:
+    """Load the demo data, start the simulator and the gateway; stop both afterwards."""
+    gw_port, reg_port = free_port(), free_port()
+    url, registry_url = f"http://127.0.0.1:{gw_port}/", f"http://127.0.0.1:{reg_port}/"
+    env = environment(data_dir, database_url, GATEWAY_REGISTRY_URL=registry_url,
+                      GATEWAY_PUBLIC_URL=url)
+    run_cli(env, "init")
+    run_cli(env, "demo")
+    simulator = process(["registry-sim", "--port", str(reg_port)], env, registry_url + "?wsdl",
+                        data_dir / "processes.log")
+    with simulator, gateway_process(env, gw_port, data_dir, workers=workers):
+        yield Stand(url=url, registry_url=registry_url, data_dir=data_dir,
+                    database_url=database_url, env=env)
