@@ -74,3 +74,38 @@ def test_a_changed_byte_fails_both_verifiers(
     assert tampered != document
     assert not xmlsec1_ok(tampered, stand.ca_pem, tmp_path)
     assert not signxml_ok(tampered, certificate)
+
+
+def test_the_readme_sample_request_gets_a_signed_answer(
+    stand: Stand, certificate: str, tmp_path: Path
+) -> None:
+    from tests.soap.conftest import post
+    from tests.stand import REPO
+
+    sample = (REPO / "docs" / "samples" / "getExamResults.xml").read_bytes()
+    answer = post(stand, sample)
+    assert answer.status_code == 200, answer.text
+    assert xmlsec1_ok(answer.content, stand.ca_pem, tmp_path)
+    assert signxml_ok(answer.content, certificate)
+    assert b"140310-24716" in answer.content
+
+
+def test_ecdsa_can_be_selected(stand: Stand, tmp_path: Path) -> None:
+    from tests.soap.conftest import Caller
+    from tests.stand import free_port, gateway_process
+
+    port = free_port()
+    url = f"http://127.0.0.1:{port}/"
+    env = dict(stand.env, GATEWAY_PUBLIC_URL=url, GATEWAY_SIGNING__ALGORITHM="ecdsa-sha256")
+    with gateway_process(env, port, stand.data_dir):
+        caller = Caller(Stand(url=url, registry_url=stand.registry_url, data_dir=stand.data_dir,
+                              database_url=stand.database_url, env=env))
+        caller.call("getExamResults", P.JANIS, personalCode=P.JANIS)
+    signed = payload(caller.last_response)
+    method = signed.find(f"{{{DS}}}Signature/{{{DS}}}SignedInfo/{{{DS}}}SignatureMethod")
+    assert method is not None
+    assert method.get("Algorithm") == "http://www.w3.org/2001/04/xmldsig-more#ecdsa-sha256"
+    document = etree.tostring(caller.last_response)
+    assert xmlsec1_ok(document, stand.ca_pem, tmp_path)
+    ec_cert = demo_key_paths(stand.data_dir, SignatureAlgorithm.ECDSA_SHA256).certificate
+    assert signxml_ok(document, ec_cert.read_text())
