@@ -160,7 +160,7 @@ def verify_enveloped(
         raise SignatureInvalid("the reference resolves to another element", reason="wrapping")
     algorithm = _check_algorithms(c14n, method, enveloped, exc_transform, digest_method, algorithms)
 
-    embedded = _b64decode(certificate.text, "certificate")
+    embedded = b64decode_strict(certificate.text, "certificate")
     expected = expected_certificate.public_bytes(serialization.Encoding.DER)
     if not hmac.compare_digest(embedded, expected):
         raise SignatureInvalid("the certificate is not the expected one", reason="certificate")
@@ -168,12 +168,12 @@ def verify_enveloped(
     unsigned = deepcopy(element)
     _remove_keeping_tail(unsigned[element.index(signature)])
     digest = hashlib.sha256(exc_c14n(unsigned)).digest()
-    if not hmac.compare_digest(digest, _b64decode(digest_value.text, "digest")):
+    if not hmac.compare_digest(digest, b64decode_strict(digest_value.text, "digest")):
         raise SignatureInvalid("the digest of the signed element does not match", reason="digest")
 
     signed_info_c14n = exc_c14n(signed_info)
-    raw = _b64decode(value.text, "signature-value")
-    if not _signature_ok(expected_certificate.public_key(), algorithm, signed_info_c14n, raw):
+    raw = b64decode_strict(value.text, "signature-value")
+    if not signature_ok(expected_certificate.public_key(), algorithm, signed_info_c14n, raw):
         raise SignatureInvalid("the signature value does not verify", reason="signature-value")
     return element
 
@@ -233,7 +233,7 @@ def _check_algorithms(
     raise SignatureInvalid("the signature algorithm is not allowed", reason="algorithm")
 
 
-def _signature_ok(
+def signature_ok(
     public_key: object, algorithm: SignatureAlgorithm, data: bytes, raw: bytes
 ) -> bool:
     try:
@@ -271,7 +271,7 @@ def _b64(data: bytes) -> str:
     return base64.b64encode(data).decode("ascii")
 
 
-def _b64decode(text: str | None, what: str) -> bytes:
+def b64decode_strict(text: str | None, what: str) -> bytes:
     try:
         return base64.b64decode("".join((text or "").split()), validate=True)
     except binascii.Error:
