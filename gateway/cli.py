@@ -91,14 +91,40 @@ def _cmd_audit(args: argparse.Namespace, settings: Settings) -> int:
         engine.dispose()
     print(f"accesses to the data of {person.display}: {len(lines)}")
     for line in lines:
-        who = "self" if line.requester_code == line.subject_code else (
-            f"{line.requester_code[:6]}-{line.requester_code[6:]}" if line.requester_code else "?"
+        who = (
+            "self"
+            if line.requester_code == line.subject_code
+            else (
+                f"{line.requester_code[:6]}-{line.requester_code[6:]}"
+                if line.requester_code
+                else "?"
+            )
         )
         print(
             f"{line.at:%Y-%m-%d %H:%M:%S}Z  {line.service:<24} {line.outcome:<8} "
             f"{line.reason or '':<22} by {who:<13} via {line.client or '?'}  "
             f"id {line.message_id or '?'}"
         )
+    return 0
+
+
+def _cmd_verify(args: argparse.Namespace, settings: Settings) -> int:
+    from gateway.errors import SignatureInvalid
+    from gateway.signing.keys import pinned_ca_file
+    from gateway.signing.verify import verify_file
+
+    ca = Path(args.ca) if args.ca else pinned_ca_file(settings.signing, settings.data_dir)
+    if ca is None:
+        print("gateway verify: name the CA certificate with --ca", file=sys.stderr)
+        return 2
+    try:
+        checks = verify_file(Path(args.file), ca_file=ca)
+    except SignatureInvalid as exc:
+        print(f"FAILED ({exc.reason}): {exc}")
+        return 1
+    for check in checks:
+        print(f"ok  {check}")
+    print(f"{args.file}: valid")
     return 0
 
 
@@ -134,6 +160,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--person", required=True, help="the personal code")
     p.add_argument("--limit", type=int, default=1000)
     p.set_defaults(func=_cmd_audit)
+
+    p = sub.add_parser("verify", help="verify an .edoc or a signed SOAP answer")
+    p.add_argument("file", help="the .edoc container or the SOAP answer (XML)")
+    p.add_argument("--ca", help="the CA certificate to pin (default: settings, or the demo CA)")
+    p.set_defaults(func=_cmd_verify)
 
     p = sub.add_parser("registry-sim", help="serve the population register simulator")
     p.add_argument("--fixture", help="register fixture (RULES §10); default: the demo one")

@@ -94,6 +94,18 @@ class RequesterUnderage(ClientError):
     )
 
 
+class TooManySubjects(ClientError):
+    code = "TooManySubjects"
+    message_lv = (
+        "Pārāk daudz pieprasījumu par dažādām personām. Lūdzu, mēģiniet vēlāk vai sazinieties "
+        "ar VISC (atbalsts@visc.gov.lv, 66051908)."
+    )
+    message_en = (
+        "Too many requests about different persons. Please try again later or contact VISC "
+        "(atbalsts@visc.gov.lv, 66051908)."
+    )
+
+
 class DocumentNotFound(ClientError):
     code = "DocumentNotFound"
     message_lv = "Dokuments nav atrasts."

@@ -1,20 +1,24 @@
 """What a gateway process holds for its whole life, built once at start-up and passed in.
 
-The settings, the database engine, the register client (zeep parses its WSDL once) and the
-signing key (loading an RSA key costs tens of milliseconds; signing a fraction of one).
+The settings, the database engine, the register client (zeep parses its WSDL once), the
+signing key (loading an RSA key costs tens of milliseconds; signing a fraction of one) and the
+document issuer with VISC's e-seal key.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
+from functools import cached_property
 
 from sqlalchemy import Engine
 
+from gateway.documents.issue import DocumentIssuer
 from gateway.registry.client import RegistryClient
+from gateway.services.access import Access
 from gateway.settings import Settings
-from gateway.signing.keys import SigningKey, load_signer_key
+from gateway.signing.keys import SigningKey, load_eseal_key, load_signer_key
 from gateway.store.db import create_engine_for
 
 
@@ -30,7 +34,18 @@ class Runtime:
     engine: Engine
     registry: RegistryClient
     signer: SigningKey
+    issuer: DocumentIssuer
     clock: Callable[[], datetime] = field(default=_utc_now)
+
+    @cached_property
+    def access(self) -> Access:
+        """What the e-services need to decide who may see whose data."""
+        return Access(
+            engine=self.engine,
+            registry=self.registry,
+            subject_limit=self.settings.subject_limit,
+            subject_window=timedelta(hours=self.settings.subject_window_hours),
+        )
 
     @classmethod
     def build(cls, settings: Settings) -> Runtime:
@@ -40,6 +55,7 @@ class Runtime:
             engine=create_engine_for(settings),
             registry=RegistryClient(settings),
             signer=load_signer_key(settings.signing, settings.data_dir),
+            issuer=DocumentIssuer(load_eseal_key(settings.signing, settings.data_dir), _utc_now),
         )
 
     def close(self) -> None:

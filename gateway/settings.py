@@ -22,11 +22,18 @@ from pydantic_settings import (
 
 from gateway.errors import ConfigurationError
 from gateway.signing.config import SigningSettings
+from gateway.xmlsafe import XmlLimits
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DEMO_PORTAL = "LV/GOV/90000026101/LVPORTAALS"
 """latvija.gov.lv's X-Road subsystem in the demo configuration."""
-SERVICE_CODES = ("getExamResults",)
+SERVICE_CODES = (
+    "getExamResults",
+    "listDocuments",
+    "getDocument",
+    "requestPaperCopy",
+    "submitDocumentApplication",
+)
 """The X-Road service codes the gateway publishes."""
 DEFAULT_CONFIG = REPO_ROOT / "config" / "gateway.toml"
 
@@ -107,12 +114,25 @@ class Settings(BaseSettings):
     max_request_bytes: int = Field(
         65536, ge=1024, le=10 * 1024 * 1024, description="Largest SOAP request accepted."
     )
+    subject_limit: int = Field(
+        20,
+        ge=1,
+        le=10000,
+        description="Most different other persons one requester may ask about per window.",
+    )
+    subject_window_hours: float = Field(
+        24.0, gt=0, le=24 * 31, description="The window of subject_limit, in hours."
+    )
+    xml_limits: XmlLimits = Field(
+        default_factory=lambda: XmlLimits(),
+        description="Limits on the shape of a request document (depth, counts, lengths).",
+    )
     signing: SigningSettings = Field(
         default_factory=SigningSettings,
         description="Signing keys; with none configured, demo keys are made under data_dir.",
     )
     allowed_clients: dict[str, list[str]] = Field(
-        default_factory=lambda: {"getExamResults": [DEMO_PORTAL]},
+        default_factory=lambda: {code: [DEMO_PORTAL] for code in SERVICE_CODES},
         description="Per service code, the X-Road clients allowed to call it, written "
         "INSTANCE/CLASS/MEMBER[/SUBSYSTEM]; behind the security server's own access rights.",
     )

@@ -68,7 +68,10 @@ def _finish_document(ctx: Any) -> None:
 
 def _spyne_app() -> WsgiApplication:
     application = Application(
-        [VpisService], tns=VPIS, name="vpis", in_protocol=_CheckedSoap11(),
+        [VpisService],
+        tns=VPIS,
+        name="vpis",
+        in_protocol=_CheckedSoap11(),
         out_protocol=Soap11(),
     )
     application.event_manager.add_listener("method_return_document", _finish_document)
@@ -92,8 +95,9 @@ class GatewayApp:
         if method == "POST" and path == "/":
             status, body = self.soap(environ)
             return _respond(start_response, status, body, XML)
-        return _respond(start_response, 405, b"method not allowed\n", "text/plain",
-                        [("Allow", "GET, POST")])
+        return _respond(
+            start_response, 405, b"method not allowed\n", "text/plain", [("Allow", "GET, POST")]
+        )
 
     def _get(self, path: str, query: str, start_response: StartResponse) -> Iterable[bytes]:
         address = self.settings.public_url
@@ -111,8 +115,11 @@ class GatewayApp:
 
     def soap(self, environ: dict[str, Any]) -> tuple[int, bytes]:
         """Answer one SOAP request: (HTTP status, body). Always audited, never raises."""
-        call = Call(runtime=self.runtime, now=self.runtime.clock(),
-                    audit=audit.AuditEntry(at=self.runtime.clock()))
+        call = Call(
+            runtime=self.runtime,
+            now=self.runtime.clock(),
+            audit=audit.AuditEntry(at=self.runtime.clock()),
+        )
         environ[ENVIRON_KEY] = call
         try:
             status, body = self._answer(environ, call)
@@ -141,7 +148,9 @@ class GatewayApp:
             if content_type == "application/soap+xml":
                 raise VersionMismatch("SOAP 1.2 content type")
             raise InvalidRequest("content type must be text/xml")
-        call.envelope = envelope.parse(data, max_bytes=self.settings.max_request_bytes)
+        call.envelope = envelope.parse(
+            data, max_bytes=self.settings.max_request_bytes, limits=self.settings.xml_limits
+        )
         _peek_headers(call)
         call.headers = xroad.check(call.envelope.header, self.settings)
         call.audit.service = call.headers.service_code
@@ -209,10 +218,19 @@ def _respond(
     content_type: str,
     extra: list[tuple[str, str]] | None = None,
 ) -> list[bytes]:
-    reasons = {200: "OK", 404: "Not Found", 405: "Method Not Allowed", 413: "Payload Too Large",
-               500: "Internal Server Error"}
-    headers = [("Content-Type", content_type), ("Content-Length", str(len(body))),
-               ("X-Content-Type-Options", "nosniff"), *(extra or [])]
+    reasons = {
+        200: "OK",
+        404: "Not Found",
+        405: "Method Not Allowed",
+        413: "Payload Too Large",
+        500: "Internal Server Error",
+    }
+    headers = [
+        ("Content-Type", content_type),
+        ("Content-Length", str(len(body))),
+        ("X-Content-Type-Options", "nosniff"),
+        *(extra or []),
+    ]
     start_response(f"{status} {reasons.get(status, 'Error')}", headers)
     return [body]
 

@@ -16,7 +16,7 @@ from lxml import etree
 from gateway.errors import InvalidRequest, MustUnderstand, VersionMismatch
 from gateway.ns import SOAP11_ENV, SOAP12_ENV, XROAD, XSI
 from gateway.soap import xroad
-from gateway.xmlsafe import UnsafeXML, parse_message
+from gateway.xmlsafe import UnsafeXML, XmlLimits, parse_message
 
 _ENVELOPE = f"{{{SOAP11_ENV}}}Envelope"
 _HEADER = f"{{{SOAP11_ENV}}}Header"
@@ -36,10 +36,10 @@ def _blank(text: str | None) -> bool:
     return text is None or not text.strip()
 
 
-def parse(data: bytes, *, max_bytes: int) -> Envelope:
+def parse(data: bytes, *, max_bytes: int, limits: XmlLimits) -> Envelope:
     """Parse and check one request envelope; raise a client error for the first problem."""
     try:
-        root = parse_message(data, max_bytes=max_bytes)
+        root = parse_message(data, max_bytes=max_bytes, limits=limits)
     except UnsafeXML as exc:
         raise InvalidRequest(str(exc)) from None
     if root.tag == f"{{{SOAP12_ENV}}}Envelope":

@@ -5,7 +5,7 @@ The schema is the contract: tests validate every answer spyne emits against it.
 
 from __future__ import annotations
 
-from spyne import Array, ComplexModel, Decimal, Unicode
+from spyne import Array, Boolean, ByteArray, ComplexModel, Date, DateTime, Decimal, Long, Unicode
 
 from gateway.ns import VPIS
 
@@ -46,4 +46,110 @@ class GetExamResultsResponse(_Vpis):
     _type_info = [
         ("personalCode", Unicode),
         ("results", Array(ExamResult, member_name="result")),
+    ]
+
+
+# EP226
+
+
+class PersonRequest(_Vpis):
+    __type_name__ = "listDocuments"
+    _type_info = [("personalCode", Unicode(min_occurs=1, nillable=False))]
+
+
+class PaperCopy(_Vpis):
+    __type_name__ = "PaperCopy"
+    _type_info = [("requestId", Long), ("status", Unicode), ("requestedAt", DateTime)]
+
+
+class DocumentEntry(_Vpis):
+    __type_name__ = "document"
+    _type_info = [
+        ("number", Unicode),
+        ("kind", Unicode),
+        ("title", Unicode),
+        ("issuedOn", Date),
+        ("examCode", Unicode(min_occurs=0)),
+        ("examName", Unicode(min_occurs=0)),
+        ("schoolYear", Unicode(min_occurs=0)),
+        ("paperCopy", PaperCopy.customize(min_occurs=0)),
+    ]
+
+
+class ListDocumentsResponse(_Vpis):
+    __type_name__ = "listDocumentsResponse"
+    _type_info = [
+        ("personalCode", Unicode),
+        ("documents", Array(DocumentEntry, member_name="document")),
+    ]
+
+
+class GetDocument(_Vpis):
+    __type_name__ = "getDocument"
+    _type_info = [
+        ("personalCode", Unicode(min_occurs=1, nillable=False)),
+        ("documentNumber", Unicode(min_occurs=1, nillable=False)),
+    ]
+
+
+class GetDocumentResponse(_Vpis):
+    __type_name__ = "getDocumentResponse"
+    _type_info = [
+        ("personalCode", Unicode),
+        ("documentNumber", Unicode),
+        ("fileName", Unicode),
+        ("mimeType", Unicode),
+        ("content", ByteArray),
+        ("sha256", Unicode),
+    ]
+
+
+class DeliveryAddress(_Vpis):
+    __type_name__ = "DeliveryAddress"
+    _type_info = [
+        ("recipient", Unicode),
+        ("street", Unicode),
+        ("city", Unicode),
+        ("postalCode", Unicode),
+        ("country", Unicode),
+    ]
+
+
+class RequestPaperCopy(_Vpis):
+    __type_name__ = "requestPaperCopy"
+    _type_info = [
+        ("personalCode", Unicode(min_occurs=1, nillable=False)),
+        ("documentNumber", Unicode(min_occurs=1, nillable=False)),
+        ("deliveryAddress", DeliveryAddress),
+    ]
+
+
+class RequestPaperCopyResponse(_Vpis):
+    __type_name__ = "requestPaperCopyResponse"
+    _type_info = [
+        ("personalCode", Unicode),
+        ("documentNumber", Unicode),
+        ("paperCopy", PaperCopy),
+        ("alreadyRequested", Boolean),
+    ]
+
+
+class SubmitDocumentApplication(_Vpis):
+    __type_name__ = "submitDocumentApplication"
+    _type_info = [
+        ("personalCode", Unicode(min_occurs=1, nillable=False)),
+        ("examCode", Unicode(min_occurs=0)),
+        ("schoolYear", Unicode),
+        ("text", Unicode),
+        ("contactEmail", Unicode),
+    ]
+
+
+class SubmitDocumentApplicationResponse(_Vpis):
+    __type_name__ = "submitDocumentApplicationResponse"
+    _type_info = [
+        ("personalCode", Unicode),
+        ("reference", Unicode),
+        ("status", Unicode),
+        ("receivedAt", DateTime),
     ]

@@ -23,6 +23,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
@@ -129,6 +130,16 @@ class PaperCopyRequest(Base):
     """A request for a paper copy of a document, with its delivery address and status."""
 
     __tablename__ = "paper_copy_requests"
+    __table_args__ = (
+        # At most one open request per document: a second request returns the open one.
+        Index(
+            "uq_paper_copy_requests_open",
+            "document_number",
+            unique=True,
+            sqlite_where=text("status = 'open'"),
+            postgresql_where=text("status = 'open'"),
+        ),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     document_number: Mapped[str] = mapped_column(ForeignKey("documents.number"), index=True)

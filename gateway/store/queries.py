@@ -48,15 +48,12 @@ def passed_results(conn: Connection, personal_code: str, now: datetime) -> list[
 
     ``personal_code`` is the 11 digits. ``now`` decides publication (RULES §5).
     """
-    stmt = (
-        _RESULTS.where(
-            Result.personal_code == personal_code,
-            Result.passed.is_(True),
-            ExamSession.school_year >= FIRST_SCHOOL_YEAR,
-            ExamSession.published_at <= now,
-        )
-        .order_by(ExamSession.school_year.desc(), ExamSession.published_at.desc(), Exam.code)
-    )
+    stmt = _RESULTS.where(
+        Result.personal_code == personal_code,
+        Result.passed.is_(True),
+        ExamSession.school_year >= FIRST_SCHOOL_YEAR,
+        ExamSession.published_at <= now,
+    ).order_by(ExamSession.school_year.desc(), ExamSession.published_at.desc(), Exam.code)
     rows = []
     for year, session, code, name, exam_parts, total, cefr, parts in conn.execute(stmt):
         scores: dict[str, Any] = parts or {}

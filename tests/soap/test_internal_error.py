@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import io
+from datetime import UTC, datetime
 from pathlib import Path
 
 from lxml import etree
 
+from gateway.documents.issue import DocumentIssuer
 from gateway.ns import SOAP11_ENV, VPIS
 from gateway.registry.client import RegistryClient
 from gateway.runtime import Runtime
 from gateway.settings import load_settings
-from gateway.signing.keys import load_signer_key
+from gateway.signing.keys import load_eseal_key, load_signer_key
 from gateway.soap.app import create_app
 from gateway.store.db import create_engine_from_url
 from tests.soap import envelopes as E
@@ -23,7 +25,9 @@ def test_a_database_failure_is_an_internal_error_without_details(tmp_path: Path)
                              allowed_clients={"getExamResults": ["LV/GOV/90000026101/LVPORTAALS"]})
     broken = create_engine_from_url("postgresql+psycopg://nobody@127.0.0.1:9/none")
     runtime = Runtime(settings=settings, engine=broken, registry=RegistryClient(settings),
-                      signer=load_signer_key(settings.signing, tmp_path))
+                      signer=load_signer_key(settings.signing, tmp_path),
+                      issuer=DocumentIssuer(load_eseal_key(settings.signing, tmp_path),
+                                            lambda: datetime.now(UTC)))
     app = create_app(runtime)
     body = E.envelope()
     status, answer = app.soap({"REQUEST_METHOD": "POST", "CONTENT_TYPE": "text/xml",

@@ -1,0 +1,119 @@
+"""Issuing e-documents: render the PDF and seal it once, store it, serve the stored bytes.
+
+An issued document never changes (RULES §6): the first download renders the certificate,
+seals it with VISC's e-seal into an ASiC-E container and stores it; every later download serves
+the stored bytes without rendering or signing. :class:`IssueCounters` shows it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import threading
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Engine
+
+from gateway.documents.model import CertificateData, Institution, LanguageDocumentData, Part
+from gateway.documents.render import render_certificate, render_language_document
+from gateway.signing.asice import seal_pdf
+from gateway.signing.keys import SigningKey
+from gateway.store import documents as store
+
+EDOC_MIME = "application/vnd.etsi.asic-e+zip"
+
+
+@dataclass
+class IssueCounters:
+    """How many e-documents this process sealed and how many it served as stored."""
+
+    sealed: int = 0
+    served_stored: int = 0
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+
+    def count(self, *, sealed: bool) -> None:
+        with self._lock:
+            if sealed:
+                self.sealed += 1
+            else:
+                self.served_stored += 1
+
+
+def file_stem(number: str) -> str:
+    """A file name for a document number: ``2024/3019-FRA09`` → ``2024-3019-FRA09``."""
+    return re.sub(r"[^0-9A-Za-z-]", "-", number)
+
+
+def _display(digits: str) -> str:
+    return f"{digits[:6]}-{digits[6:]}"
+
+
+def printable(sources: Mapping[str, Any]) -> CertificateData | LanguageDocumentData:
+    """What is printed on the document, from its rows in the store."""
+    doc, person = sources["document"], sources["person"]
+    if doc.kind != "ce_certificate":
+        return LanguageDocumentData(
+            number=doc.number,
+            kind=doc.kind,
+            issued_on=doc.issued_on,
+            title=doc.title,
+            given_name=person.given_name,
+            family_name=person.family_name,
+            personal_code=_display(person.personal_code),
+        )
+    result, exam, session = sources["result"], sources["exam"], sources["session"]
+    institution = sources.get("institution")
+    scores = result.parts or {}
+    return CertificateData(
+        number=doc.number,
+        issued_on=doc.issued_on,
+        title=doc.title,
+        given_name=person.given_name,
+        family_name=person.family_name,
+        personal_code=_display(person.personal_code),
+        exam_code=exam.code,
+        exam_name=exam.name,
+        school_year=session.school_year,
+        session_code=session.code,
+        level=session.level,
+        total_percent=float(result.total_percent),
+        parts=tuple(Part(p, float(scores[p])) for p in exam.parts if p in scores),
+        cefr_level=result.cefr_level,
+        institution=None
+        if institution is None
+        else Institution(institution.name, institution.code),
+    )
+
+
+def render(data: CertificateData | LanguageDocumentData) -> bytes:
+    if isinstance(data, CertificateData):
+        return render_certificate(data)
+    return render_language_document(data)
+
+
+class DocumentIssuer:
+    """Makes and keeps e-documents; one per process (the e-seal key is loaded once)."""
+
+    def __init__(self, eseal: SigningKey, clock: Callable[[], datetime]) -> None:
+        self.eseal = eseal
+        self.clock = clock
+        self.counters = IssueCounters()
+
+    def edoc(self, engine: Engine, number: str) -> bytes:
+        """The sealed e-document of ``number`` (which the caller has checked may be seen)."""
+        with engine.connect() as conn:
+            stored = store.stored_edoc(conn, number)
+            if stored is not None:
+                self.counters.count(sealed=False)
+                return stored
+            sources = store.document_sources(conn, number)
+        pdf = render(printable(sources))
+        now = self.clock()
+        edoc = seal_pdf(f"{file_stem(number)}.pdf", pdf, self.eseal, now)
+        with engine.begin() as conn:
+            kept = store.store_edoc(conn, number, edoc, hashlib.sha256(edoc).hexdigest(), now)
+        self.counters.count(sealed=True)
+        return kept

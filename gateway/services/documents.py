@@ -1,0 +1,152 @@
+"""EP226 (RULES §4): certificates and language-proficiency documents, for adults only.
+
+The requester must be an adult (RULES §2), whoever the subject is; the subject is the requester
+or someone they may act for (RULES §3). A document the requester may not see is "not found",
+never "forbidden", so no answer reveals that it exists.
+"""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+from datetime import datetime
+
+from gateway.documents.issue import DocumentIssuer, file_stem
+from gateway.domain.personal_code import PersonalCode
+from gateway.errors import DocumentNotFound, RegistryUnavailable, RequesterUnderage
+from gateway.registry.client import RegistryClient
+from gateway.registry.mandate_service import check_age
+from gateway.services.access import Access, authorise
+from gateway.store import documents as store
+from gateway.store.audit import AuditEntry
+
+
+def require_adult(registry: RegistryClient, requester: PersonalCode, now: datetime) -> None:
+    """Refuse a requester who is not an adult; "try again later" if the register could not
+    say so and the personal code alone does not show an adult."""
+    age = check_age(registry, requester, now)
+    if age.adult:
+        return
+    if age.register_unavailable:
+        raise RegistryUnavailable("age")
+    raise RequesterUnderage("age")
+
+
+def _admit(
+    access: Access, requester: PersonalCode, subject: PersonalCode, now: datetime, audit: AuditEntry
+) -> None:
+    require_adult(access.registry, requester, now)
+    authorise(access, requester, subject, now, audit)
+
+
+def list_documents(
+    access: Access, requester: PersonalCode, subject: PersonalCode, now: datetime, audit: AuditEntry
+) -> list[store.DocumentRow]:
+    """The subject's documents issued since 2023 of published sessions, newest first."""
+    _admit(access, requester, subject, now, audit)
+    with access.engine.connect() as conn:
+        rows = store.visible_documents(conn, subject.digits, now)
+    audit.documents = [r.number for r in rows]
+    return rows
+
+
+@dataclass(frozen=True, slots=True)
+class DownloadedDocument:
+    number: str
+    file_name: str
+    content: bytes
+
+
+def get_document(
+    access: Access,
+    issuer: DocumentIssuer,
+    requester: PersonalCode,
+    subject: PersonalCode,
+    number: str,
+    now: datetime,
+    audit: AuditEntry,
+) -> DownloadedDocument:
+    """The sealed e-document, if ``listDocuments`` would show it to this requester."""
+    _admit(access, requester, subject, now, audit)
+    with access.engine.connect() as conn:
+        row = store.visible_document(conn, subject.digits, number, now)
+    if row is None:
+        raise DocumentNotFound("not visible")
+    content = issuer.edoc(access.engine, number)
+    audit.documents = [number]
+    return DownloadedDocument(number, f"{file_stem(number)}.edoc", content)
+
+
+@dataclass(frozen=True, slots=True)
+class Address:
+    recipient: str
+    street: str
+    city: str
+    postal_code: str
+    country: str
+
+    def lines(self) -> str:
+        return "\n".join(
+            (self.recipient, self.street, f"{self.postal_code} {self.city}", self.country)
+        )
+
+
+def request_paper_copy(
+    access: Access,
+    requester: PersonalCode,
+    subject: PersonalCode,
+    number: str,
+    address: Address,
+    now: datetime,
+    audit: AuditEntry,
+) -> tuple[store.PaperCopyRow, bool]:
+    """Record a paper-copy request; while one is open for the document, return that one."""
+    _admit(access, requester, subject, now, audit)
+    with access.engine.begin() as conn:
+        if store.visible_document(conn, subject.digits, number, now) is None:
+            raise DocumentNotFound("not visible")
+        request, existing = store.open_paper_copy(
+            conn, number, requester.digits, subject.digits, address.lines(), now
+        )
+    audit.documents = [number]
+    return request, existing
+
+
+@dataclass(frozen=True, slots=True)
+class Application:
+    reference: str
+    status: str
+    received_at: datetime
+
+
+def submit_application(
+    access: Access,
+    requester: PersonalCode,
+    subject: PersonalCode,
+    exam_code: str | None,
+    school_year: str,
+    text: str,
+    email: str,
+    now: datetime,
+    audit: AuditEntry,
+) -> Application:
+    """Record an application for VISC to prepare a missing document; its reference number."""
+    _admit(access, requester, subject, now, audit)
+    reference = f"VPIS-{now:%Y}-{secrets.token_hex(4).upper()}"
+    with access.engine.begin() as conn:
+        store.add_application(
+            conn,
+            {
+                "reference": reference,
+                "requester_code": requester.digits,
+                "subject_code": subject.digits,
+                "exam_code": exam_code,
+                "school_year": school_year,
+                "text": text,
+                "email": email,
+                "status": "received",
+                "created_at": now,
+            },
+        )
+    audit.documents = [reference]
+    return Application(reference, "received", now)

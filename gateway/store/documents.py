@@ -1,0 +1,205 @@
+"""Documents in the store: what EP226 may show (RULES §4, §5), sealed e-documents, paper copies
+and applications."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import Connection, and_, exists, insert, select, update
+from sqlalchemy.exc import IntegrityError
+
+from gateway.domain.age import riga_date
+from gateway.store.models import (
+    Document,
+    DocumentApplication,
+    Exam,
+    ExamSession,
+    Institution,
+    PaperCopyRequest,
+    Person,
+    Result,
+)
+
+FIRST_ISSUE_DATE = date(2023, 1, 1)
+"""EP226 lists documents issued on or after 1 January 2023 (RULES §4)."""
+
+
+@dataclass(frozen=True, slots=True)
+class PaperCopyRow:
+    request_id: int
+    status: str
+    requested_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class DocumentRow:
+    """One document as EP226 lists it."""
+
+    number: str
+    kind: str
+    title: str
+    issued_on: date
+    exam_code: str | None
+    exam_name: str | None
+    school_year: str | None
+    paper_copy: PaperCopyRow | None = None
+
+
+def _visible(personal_code: str, now: datetime) -> Any:
+    passed = exists().where(
+        Result.personal_code == Document.personal_code,
+        Result.session_code == Document.session_code,
+        Result.exam_code == Document.exam_code,
+        Result.passed.is_(True),
+    )
+    return and_(
+        Document.personal_code == personal_code,
+        Document.issued_on >= FIRST_ISSUE_DATE,
+        Document.issued_on <= riga_date(now),
+        (Document.session_code.is_(None)) | (ExamSession.published_at <= now),
+        (Document.kind != "ce_certificate") | passed,
+    )
+
+
+_LIST = (
+    select(
+        Document.number,
+        Document.kind,
+        Document.title,
+        Document.issued_on,
+        Exam.code,
+        Exam.name,
+        ExamSession.school_year,
+    )
+    .outerjoin(ExamSession, ExamSession.code == Document.session_code)
+    .outerjoin(Exam, Exam.code == Document.exam_code)
+)
+
+
+def visible_documents(conn: Connection, personal_code: str, now: datetime) -> list[DocumentRow]:
+    """The subject's documents EP226 shows at ``now``, newest first, with paper-copy state."""
+    rows = conn.execute(
+        _LIST.where(_visible(personal_code, now)).order_by(
+            Document.issued_on.desc(), Document.number
+        )
+    ).all()
+    papers = _latest_paper_copies(conn, [r[0] for r in rows])
+    return [DocumentRow(*row, paper_copy=papers.get(row[0])) for row in rows]
+
+
+def visible_document(
+    conn: Connection, personal_code: str, number: str, now: datetime
+) -> DocumentRow | None:
+    """One document if EP226 would list it for this subject at ``now``; else ``None``."""
+    row = conn.execute(_LIST.where(_visible(personal_code, now), Document.number == number)).first()
+    if row is None:
+        return None
+    return DocumentRow(*row, paper_copy=_latest_paper_copies(conn, [number]).get(number))
+
+
+def _latest_paper_copies(conn: Connection, numbers: list[str]) -> dict[str, PaperCopyRow]:
+    if not numbers:
+        return {}
+    rows = conn.execute(
+        select(
+            PaperCopyRequest.document_number,
+            PaperCopyRequest.id,
+            PaperCopyRequest.status,
+            PaperCopyRequest.created_at,
+        )
+        .where(PaperCopyRequest.document_number.in_(numbers))
+        .order_by(PaperCopyRequest.id)
+    )
+    return {number: PaperCopyRow(rid, status, at) for number, rid, status, at in rows}
+
+
+def stored_edoc(conn: Connection, number: str) -> bytes | None:
+    """The sealed e-document of ``number``, if it was made already."""
+    value = conn.scalar(select(Document.edoc).where(Document.number == number))
+    return None if value is None else bytes(value)
+
+
+def store_edoc(conn: Connection, number: str, edoc: bytes, sha256: str, at: datetime) -> bytes:
+    """Keep the first sealed e-document of ``number``; return the one kept.
+
+    Two workers may seal the same document at once: the first write wins and both serve it.
+    """
+    conn.execute(
+        update(Document)
+        .where(Document.number == number, Document.edoc.is_(None))
+        .values(edoc=edoc, edoc_sha256=sha256, sealed_at=at)
+    )
+    kept = stored_edoc(conn, number)
+    assert kept is not None
+    return kept
+
+
+def document_sources(conn: Connection, number: str) -> dict[str, Any]:
+    """Everything printed on a document, as rows: the document, the person, and for a
+    certificate the result, exam, session and institution."""
+    doc = conn.execute(select(Document).where(Document.number == number)).one()
+    person = conn.execute(select(Person).where(Person.personal_code == doc.personal_code)).one()
+    sources: dict[str, Any] = {"document": doc, "person": person}
+    if doc.session_code and doc.exam_code:
+        sources["result"] = conn.execute(
+            select(Result).where(
+                Result.personal_code == doc.personal_code,
+                Result.session_code == doc.session_code,
+                Result.exam_code == doc.exam_code,
+            )
+        ).first()
+        sources["exam"] = conn.execute(select(Exam).where(Exam.code == doc.exam_code)).one()
+        sources["session"] = conn.execute(
+            select(ExamSession).where(ExamSession.code == doc.session_code)
+        ).one()
+        result = sources["result"]
+        if result is not None and result.institution_code:
+            sources["institution"] = conn.execute(
+                select(Institution).where(Institution.code == result.institution_code)
+            ).first()
+    return sources
+
+
+def open_paper_copy(
+    conn: Connection, number: str, requester: str, subject: str, address: str, now: datetime
+) -> tuple[PaperCopyRow, bool]:
+    """The open paper-copy request of ``number``: a new one, or (``True``) the one already open."""
+    existing = _open_request(conn, number)
+    if existing is not None:
+        return existing, True
+    try:
+        with conn.begin_nested():
+            conn.execute(
+                insert(PaperCopyRequest).values(
+                    document_number=number,
+                    requester_code=requester,
+                    subject_code=subject,
+                    address=address,
+                    status="open",
+                    created_at=now,
+                    updated_at=now,
+                )
+            )
+    except IntegrityError:  # another call opened one at the same moment
+        existing = _open_request(conn, number)
+        assert existing is not None
+        return existing, True
+    created = _open_request(conn, number)
+    assert created is not None
+    return created, False
+
+
+def _open_request(conn: Connection, number: str) -> PaperCopyRow | None:
+    row = conn.execute(
+        select(PaperCopyRequest.id, PaperCopyRequest.status, PaperCopyRequest.created_at).where(
+            PaperCopyRequest.document_number == number, PaperCopyRequest.status == "open"
+        )
+    ).first()
+    return None if row is None else PaperCopyRow(*row)
+
+
+def add_application(conn: Connection, values: dict[str, Any]) -> None:
+    """Record an application for a missing document."""
+    conn.execute(insert(DocumentApplication).values(**values))
