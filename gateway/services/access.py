@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import Engine, distinct, select
+from sqlalchemy import Engine, bindparam, select
 
 from gateway.domain.mandate import Reason
 from gateway.domain.personal_code import PersonalCode
@@ -20,6 +20,7 @@ from gateway.registry.client import RegistryClient
 from gateway.registry.mandate_service import check_mandate
 from gateway.store.audit import AuditEntry
 from gateway.store.models import AuditRecord
+from gateway.store.types import UtcDateTime
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,9 +33,29 @@ class Access:
     subject_window: timedelta = timedelta(hours=24)
 
 
+_ASKED_BEFORE = (
+    select(AuditRecord.id)
+    .where(
+        AuditRecord.requester_code == bindparam("requester"),
+        AuditRecord.subject_code == bindparam("subject"),
+        AuditRecord.at >= bindparam("since", type_=UtcDateTime()),
+    )
+    .limit(1)
+)
+
+
+def _asked_before(access: Access, requester: PersonalCode, subject: PersonalCode,
+                  now: datetime) -> bool:
+    params = {"requester": requester.digits, "subject": subject.digits,
+              "since": now - access.subject_window}
+    with access.engine.connect() as conn:
+        return conn.scalar(_ASKED_BEFORE, params) is not None
+
+
 def _subjects_asked(access: Access, requester: PersonalCode, now: datetime) -> set[str]:
     stmt = (
-        select(distinct(AuditRecord.subject_code))
+        select(AuditRecord.subject_code)
+        .distinct()
         .where(
             AuditRecord.requester_code == requester.digits,
             AuditRecord.at >= now - access.subject_window,
@@ -51,8 +72,8 @@ def check_subject_limit(
     access: Access, requester: PersonalCode, subject: PersonalCode, now: datetime
 ) -> None:
     """Refuse a requester who already asked about ``subject_limit`` other persons."""
-    if requester.digits == subject.digits:
-        return
+    if requester.digits == subject.digits or _asked_before(access, requester, subject, now):
+        return  # oneself, or a person already counted: the usual case, one index probe
     asked = _subjects_asked(access, requester, now)
     if subject.digits not in asked and len(asked) >= access.subject_limit:
         raise TooManySubjects("limit", limit=access.subject_limit)

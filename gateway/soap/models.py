@@ -1,11 +1,12 @@
-"""spyne models of the published payloads; they mirror ``schemas/vpis.xsd`` element by element.
+"""spyne models of the request payloads; they mirror ``schemas/vpis.xsd``.
 
-The schema is the contract: tests validate every answer spyne emits against it.
+Requests are validated against the schema before spyne reads them; answers are built by
+:mod:`gateway.soap.answers`, and tests validate them against the same schema.
 """
 
 from __future__ import annotations
 
-from spyne import Array, Boolean, ByteArray, ComplexModel, Date, DateTime, Decimal, Long, Unicode
+from spyne import ComplexModel, Unicode
 
 from gateway.ns import VPIS
 
@@ -14,94 +15,29 @@ class _Vpis(ComplexModel):  # type: ignore[misc]  # spyne is untyped
     __namespace__ = VPIS
 
 
+def _required() -> Unicode:
+    return Unicode(min_occurs=1, nillable=False)
+
+
 class GetExamResults(_Vpis):
-    """EP181 request wrapper."""
+    """EP181 ``getExamResults``."""
 
     __type_name__ = "getExamResults"
-    _type_info = [("personalCode", Unicode(min_occurs=1, nillable=False))]
+    _type_info = [("personalCode", _required())]
 
 
-class ExamPart(_Vpis):
-    __type_name__ = "part"
-    _type_info = [("name", Unicode), ("percent", Decimal)]
+class ListDocuments(_Vpis):
+    """EP226 ``listDocuments``."""
 
-
-class ExamResult(_Vpis):
-    __type_name__ = "result"
-    _type_info = [
-        ("schoolYear", Unicode),
-        ("sessionCode", Unicode),
-        ("examCode", Unicode),
-        ("examName", Unicode),
-        ("totalPercent", Decimal),
-        ("cefrLevel", Unicode(min_occurs=0)),
-        ("parts", Array(ExamPart, member_name="part")),
-    ]
-
-
-class GetExamResultsResponse(_Vpis):
-    """EP181 response wrapper; the signing step adds ``Id`` and ``ds:Signature``."""
-
-    __type_name__ = "getExamResultsResponse"
-    _type_info = [
-        ("personalCode", Unicode),
-        ("results", Array(ExamResult, member_name="result")),
-    ]
-
-
-# EP226
-
-
-class PersonRequest(_Vpis):
     __type_name__ = "listDocuments"
-    _type_info = [("personalCode", Unicode(min_occurs=1, nillable=False))]
-
-
-class PaperCopy(_Vpis):
-    __type_name__ = "PaperCopy"
-    _type_info = [("requestId", Long), ("status", Unicode), ("requestedAt", DateTime)]
-
-
-class DocumentEntry(_Vpis):
-    __type_name__ = "document"
-    _type_info = [
-        ("number", Unicode),
-        ("kind", Unicode),
-        ("title", Unicode),
-        ("issuedOn", Date),
-        ("examCode", Unicode(min_occurs=0)),
-        ("examName", Unicode(min_occurs=0)),
-        ("schoolYear", Unicode(min_occurs=0)),
-        ("paperCopy", PaperCopy.customize(min_occurs=0)),
-    ]
-
-
-class ListDocumentsResponse(_Vpis):
-    __type_name__ = "listDocumentsResponse"
-    _type_info = [
-        ("personalCode", Unicode),
-        ("documents", Array(DocumentEntry, member_name="document")),
-    ]
+    _type_info = [("personalCode", _required())]
 
 
 class GetDocument(_Vpis):
+    """EP226 ``getDocument``."""
+
     __type_name__ = "getDocument"
-    _type_info = [
-        ("personalCode", Unicode(min_occurs=1, nillable=False)),
-        ("documentNumber", Unicode(min_occurs=1, nillable=False)),
-    ]
-
-
-class GetDocumentResponse(_Vpis):
-    __type_name__ = "getDocumentResponse"
-    _type_info = [
-        ("personalCode", Unicode),
-        ("documentNumber", Unicode),
-        ("fileName", Unicode),
-        ("mimeType", Unicode),
-        ("content", ByteArray),
-        ("sha256", Unicode),
-    ]
+    _type_info = [("personalCode", _required()), ("documentNumber", _required())]
 
 
 class DeliveryAddress(_Vpis):
@@ -116,40 +52,24 @@ class DeliveryAddress(_Vpis):
 
 
 class RequestPaperCopy(_Vpis):
+    """EP226 ``requestPaperCopy``."""
+
     __type_name__ = "requestPaperCopy"
     _type_info = [
-        ("personalCode", Unicode(min_occurs=1, nillable=False)),
-        ("documentNumber", Unicode(min_occurs=1, nillable=False)),
+        ("personalCode", _required()),
+        ("documentNumber", _required()),
         ("deliveryAddress", DeliveryAddress),
     ]
 
 
-class RequestPaperCopyResponse(_Vpis):
-    __type_name__ = "requestPaperCopyResponse"
-    _type_info = [
-        ("personalCode", Unicode),
-        ("documentNumber", Unicode),
-        ("paperCopy", PaperCopy),
-        ("alreadyRequested", Boolean),
-    ]
-
-
 class SubmitDocumentApplication(_Vpis):
+    """EP226 ``submitDocumentApplication``."""
+
     __type_name__ = "submitDocumentApplication"
     _type_info = [
-        ("personalCode", Unicode(min_occurs=1, nillable=False)),
+        ("personalCode", _required()),
         ("examCode", Unicode(min_occurs=0)),
         ("schoolYear", Unicode),
         ("text", Unicode),
         ("contactEmail", Unicode),
-    ]
-
-
-class SubmitDocumentApplicationResponse(_Vpis):
-    __type_name__ = "submitDocumentApplicationResponse"
-    _type_info = [
-        ("personalCode", Unicode),
-        ("reference", Unicode),
-        ("status", Unicode),
-        ("receivedAt", DateTime),
     ]

@@ -29,25 +29,24 @@ def _clip(value: str | None, length: int) -> str | None:
     return None if value is None else value[:length]
 
 
+_INSERT = insert(AuditRecord).returning(AuditRecord.id)
+
+
 def write(engine: Engine, entry: AuditEntry) -> int:
     """Insert and commit one audit record; its id. Raises if it cannot be committed."""
+    values = {
+        "at": entry.at,
+        "message_id": _clip(entry.message_id, 200),
+        "client": _clip(entry.client, 300),
+        "service": entry.service[:100],
+        "requester_code": entry.requester_code,
+        "subject_code": entry.subject_code,
+        "outcome": entry.outcome,
+        "reason": _clip(entry.reason, 64),
+        "documents": entry.documents or None,
+    }
     with engine.begin() as conn:
-        result = conn.execute(
-            insert(AuditRecord)
-            .values(
-                at=entry.at,
-                message_id=_clip(entry.message_id, 200),
-                client=_clip(entry.client, 300),
-                service=entry.service[:100],
-                requester_code=entry.requester_code,
-                subject_code=entry.subject_code,
-                outcome=entry.outcome,
-                reason=_clip(entry.reason, 64),
-                documents=entry.documents or None,
-            )
-            .returning(AuditRecord.id)
-        )
-        return int(result.scalar_one())
+        return int(conn.execute(_INSERT, values).scalar_one())
 
 
 @dataclass(frozen=True, slots=True)

@@ -174,7 +174,7 @@ class AuditRecord(Base):
     __tablename__ = "audit_records"
     __table_args__ = (
         Index(None, "subject_code", "at"),
-        Index(None, "requester_code", "at"),
+        Index(None, "requester_code", "subject_code", "at"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

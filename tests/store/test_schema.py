@@ -63,7 +63,7 @@ def test_init_database_creates_the_sqlite_file_under_the_data_dir(tmp_path: obje
     engine = create_engine_from_url(url)
     try:
         with engine.connect() as conn:
-            assert conn.scalar(text("SELECT version_num FROM alembic_version")) == "0002"
+            assert conn.scalar(text("SELECT version_num FROM alembic_version")) == "0003"
     finally:
         engine.dispose()
     # Running it again on a database at the newest revision is harmless.
