@@ -39,17 +39,21 @@ def personal_code(birth: date, serial: int) -> str:
     return f"{first_ten[:6]}-{first_ten[6:]}{check_digit(first_ten)}"
 
 
-def generate(students: int = 35_000, seed: int = 2024) -> dict[str, Any]:
+def generate(students: int = 35_000, seed: int = 2024, *, year: int = 2024,
+             level: str = "secondary", with_documents: bool = True) -> dict[str, Any]:
+    """One cohort's exams in one session of ``year`` (school year ``year-1/year``)."""
     rng = random.Random(seed)
-    session = {"code": "2024-V", "school_year": "2023/2024", "level": "secondary",
-               "published_at": "2024-07-11T08:00:00+03:00"}
+    suffix, day, age = ("V", 11, 19) if level == "secondary" else ("P", 1, 16)
+    session_code = f"{year}-{suffix}"
+    session = {"code": session_code, "school_year": f"{year - 1}/{year}", "level": level,
+               "published_at": f"{year}-07-{day:02d}T08:00:00+03:00"}
     institutions = [{"code": f"{4400000000 + i * 137}", "name": f"Vidusskola Nr. {i + 1}"}
                     for i in range(400)]
     persons: list[dict[str, Any]] = []
     results: list[dict[str, Any]] = []
     documents: list[dict[str, Any]] = []
     used: set[str] = set()
-    start = date(2005, 1, 1)
+    start = date(year - age, 1, 1)
     for n in range(students):
         while True:
             birth = start + timedelta(days=rng.randrange(730))
@@ -65,17 +69,19 @@ def generate(students: int = 35_000, seed: int = 2024) -> dict[str, Any]:
             total = round(sum(parts.values()) / len(parts), 1)
             passed = total >= 5.0
             results.append({
-                "personal_code": code, "session": "2024-V", "exam": exam["code"],
+                "personal_code": code, "session": session_code, "exam": exam["code"],
                 "institution": school, "total_percent": total, "passed": passed,
                 "cefr_level": ("B2" if total >= 60 else "B1") if exam["cefr"] else None,
                 "parts": parts,
             })
-            documents.append({
-                "number": f"2024/{code.replace('-', '')}{n % 10}-{exam['code']}",
-                "kind": "ce_certificate", "personal_code": code, "session": "2024-V",
-                "exam": exam["code"], "issued_on": "2024-07-11",
-                "title": "Centralizētā eksāmena sertifikāts",
-            })
+            if with_documents and passed:
+                documents.append({
+                    "number": f"{year}/{code.replace('-', '')}{n % 10}-{exam['code']}",
+                    "kind": "ce_certificate", "personal_code": code,
+                    "session": session_code, "exam": exam["code"],
+                    "issued_on": f"{year}-07-{day:02d}",
+                    "title": "Centralizētā eksāmena sertifikāts",
+                })
     return {"sessions": [session], "exams": EXAMS, "institutions": institutions,
             "persons": persons, "results": results, "documents": documents}
 

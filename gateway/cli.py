@@ -9,6 +9,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from gateway.errors import ConfigurationError, GatewayError
+from gateway.logs import configure as configure_logs
 from gateway.settings import Settings, load_settings
 
 log = logging.getLogger(__name__)
@@ -183,14 +184,13 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    logging.basicConfig(
-        level=logging.DEBUG if args.verbose else logging.INFO,
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-    )
-    if not args.verbose:
-        logging.getLogger("alembic").setLevel(logging.WARNING)
+    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
     try:
         settings = load_settings()
+        level = logging.DEBUG if args.verbose else getattr(logging, settings.log_level)
+        configure_logs(level, settings.log_format)
+        if not args.verbose:
+            logging.getLogger("alembic").setLevel(logging.WARNING)
         func: Command = args.func
         return func(args, settings)
     except ConfigurationError as exc:

@@ -7,6 +7,11 @@ register client, signing key), so no connection or socket is shared between proc
 from __future__ import annotations
 
 import logging
+import os
+import shutil
+import sys
+from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from gunicorn.app.base import BaseApplication
@@ -15,13 +20,25 @@ from gateway.settings import Settings
 
 log = logging.getLogger(__name__)
 
+AppFactory = Callable[[Settings], Any]
+
+
+def gateway_app(settings: Settings) -> Any:
+    """The gateway's WSGI application for one worker."""
+    from gateway.runtime import Runtime
+    from gateway.soap.app import create_app
+
+    return create_app(Runtime.build(settings))
+
 
 class GatewayServer(BaseApplication):  # type: ignore[misc]  # gunicorn is untyped
     """gunicorn with its options from the gateway's settings, not from a config file."""
 
-    def __init__(self, settings: Settings, options: dict[str, Any]) -> None:
+    def __init__(self, settings: Settings, options: dict[str, Any],
+                 factory: AppFactory = gateway_app) -> None:
         self.settings = settings
         self.options = options
+        self.factory = factory
         super().__init__()
 
     def load_config(self) -> None:
@@ -30,26 +47,51 @@ class GatewayServer(BaseApplication):  # type: ignore[misc]  # gunicorn is untyp
                 self.cfg.set(key, value)
 
     def load(self) -> Any:
-        from gateway.runtime import Runtime
-        from gateway.soap.app import create_app
-
-        return create_app(Runtime.build(self.settings))
+        return self.factory(self.settings)
 
 
-def serve(settings: Settings, *, host: str, port: int, workers: int) -> None:
-    """Run the gateway until stopped (SIGTERM or SIGINT)."""
-    options = {
+def gunicorn_options(settings: Settings, *, host: str, port: int, workers: int
+                     ) -> dict[str, Any]:
+    """gunicorn's options for the gateway (and for anything measured beside it)."""
+    return {
         "bind": f"{host}:{port}",
         "workers": workers,
-        "worker_class": "sync",
+        "worker_class": settings.worker_class,
+        "threads": settings.threads,
         "timeout": 30,
         "graceful_timeout": 10,
         "keepalive": 5,
+        "backlog": 512,
         "accesslog": None,
         "errorlog": "-",
         "loglevel": "info",
         "proc_name": "vpis-gateway",
         "control_socket_disable": True,  # several gateways may run side by side (tests)
+        "child_exit": _child_exit,
     }
-    log.info("serving on http://%s:%d/ with %d workers", host, port, workers)
-    GatewayServer(settings, options).run()
+
+
+def prepare_metrics_dir(directory: Path) -> None:
+    """Point every worker's metrics at ``directory`` (emptied), as prometheus_client's
+    multiprocess mode wants: before any worker starts and before the library is imported."""
+    if "prometheus_client" in sys.modules:
+        raise RuntimeError("prometheus_client was imported before its multiprocess set-up")
+    shutil.rmtree(directory, ignore_errors=True)
+    directory.mkdir(parents=True, mode=0o700)
+    os.environ["PROMETHEUS_MULTIPROC_DIR"] = str(directory)
+
+
+def _child_exit(server: Any, worker: Any) -> None:
+    from gateway.metrics import worker_exited
+
+    worker_exited(worker.pid)
+
+
+def serve(settings: Settings, *, host: str, port: int, workers: int,
+          factory: AppFactory = gateway_app) -> None:
+    """Run the application until stopped (SIGTERM or SIGINT)."""
+    prepare_metrics_dir(settings.data_dir / "metrics" / str(port))
+    options = gunicorn_options(settings, host=host, port=port, workers=workers)
+    log.info("serving on http://%s:%d/ with %d %s workers", host, port, workers,
+             settings.worker_class)
+    GatewayServer(settings, options, factory).run()

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 from urllib.parse import urlsplit
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
@@ -111,6 +111,17 @@ class Settings(BaseSettings):
     host: str = Field("127.0.0.1", description="Address `gateway serve` listens on.")
     port: int = Field(8080, ge=1, le=65535, description="Port `gateway serve` listens on.")
     workers: int = Field(2, ge=1, le=64, description="gunicorn worker processes.")
+    worker_class: Literal["sync", "gthread"] = Field(
+        "gthread",
+        description="gunicorn worker type: gthread keeps connections alive; sync does not.",
+    )
+    threads: int = Field(4, ge=1, le=64, description="Threads per gthread worker.")
+    log_format: Literal["text", "json"] = Field(
+        "text", description="Log lines as text for people or JSON for a log collector."
+    )
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = Field(
+        "INFO", description="Least severe level logged (DEBUG logs whole payloads)."
+    )
     max_request_bytes: int = Field(
         65536, ge=1024, le=10 * 1024 * 1024, description="Largest SOAP request accepted."
     )

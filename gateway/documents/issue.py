@@ -17,6 +17,7 @@ from typing import Any
 
 from sqlalchemy import Engine
 
+from gateway import metrics
 from gateway.documents.model import CertificateData, Institution, LanguageDocumentData, Part
 from gateway.documents.render import render_certificate, render_language_document
 from gateway.signing.asice import seal_pdf
@@ -35,6 +36,7 @@ class IssueCounters:
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     def count(self, *, sealed: bool) -> None:
+        metrics.DOCUMENTS.labels("sealed" if sealed else "stored").inc()
         with self._lock:
             if sealed:
                 self.sealed += 1

@@ -26,6 +26,7 @@ import zeep
 from urllib3.exceptions import HTTPError, ReadTimeoutError
 from zeep.exceptions import Fault, TransportError
 
+from gateway import metrics
 from gateway.domain.mandate import RegisterRecord
 from gateway.domain.personal_code import PersonalCode
 from gateway.errors import RegistryUnavailable
@@ -122,7 +123,9 @@ class RegistryClient:
         key = subject.digits
         hit = self.cache.get(key)
         if hit is not None:
+            metrics.REGISTRY_CACHE.labels("hit").inc()
             return hit.value
+        metrics.REGISTRY_CACHE.labels("miss").inc()
         with self._flights_lock:
             flight = self._flights.get(key)
             leader = flight is None
@@ -172,6 +175,7 @@ class RegistryClient:
             )
         except Exception as exc:  # every failure, however odd, refuses: never a guess
             failure = classify(exc)
+            metrics.REGISTRY_CALLS.labels(failure.value).inc()
             log.warning(
                 "register call %s about %s failed: %s (%s)",
                 message_id,
@@ -181,6 +185,7 @@ class RegistryClient:
             )
             log.debug("register failure detail", exc_info=True)
             raise registry_unavailable(failure) from exc
+        metrics.REGISTRY_CALLS.labels("found" if record is not None else "not_found").inc()
         log.info(
             "register call %s about %s: %s in %.0f ms",
             message_id,

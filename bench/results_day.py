@@ -1,0 +1,376 @@
+"""Results day, measured: the gateway under a realistic load on this machine, beside its floor.
+
+One command: ``python -m bench.results_day [--postgres] [--duration 20]``. It
+
+1. generates a national data set (35,000 students a year for 15 years: 14 secondary cohorts
+   with results, the newest three with certificates, and this year's basic cohort of minors
+   with 5,000 of them in families) and loads it with ``gateway import`` (reused on later runs);
+2. starts the register simulator with the families, then the real gateway under gunicorn
+   (2 workers), and drives it with wrk on 127.0.0.1 at 8 connections with the mix
+   EP181 own results 70 %, EP181 for a child 20 %, EP226 listDocuments 10 %;
+3. measures requests per second, p50/p99 latency, the server processes' CPU time per request
+   and each worker's RSS; then the second download of stored ``.edoc`` files;
+4. serves the same mix from the floor (``bench/floor.py``) under the same setup and prints the
+   ratio gateway/floor of CPU per request.
+
+Every load run is bounded by wrk's duration; all servers bind 127.0.0.1.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+from bench.national import generate, personal_code
+from bench.procstat import children, cpu_seconds, rss_mb, tree
+
+REPO = Path(__file__).resolve().parent.parent
+PORTAL = ("LV", "GOV", "90000026101", "LVPORTAALS")
+FIRST_YEAR, LAST_YEAR = 2012, 2025  # secondary cohorts; plus the basic cohort of 2026
+FAMILIES = 5000
+
+
+def body(user: str, operation: str, subject: str, n: int) -> str:
+    """One request envelope on one line, as latvija.gov.lv sends it."""
+    inst, cls, member, sub = PORTAL
+    return (
+        '<soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/" '
+        'xmlns:xrd="http://x-road.eu/xsd/xroad.xsd" xmlns:iden="http://x-road.eu/xsd/identifiers" '
+        'xmlns:vpis="http://vpis.visc.gov.lv/xroad/vpis/v1"><soapenv:Header>'
+        f'<xrd:client iden:objectType="SUBSYSTEM"><iden:xRoadInstance>{inst}</iden:xRoadInstance>'
+        f"<iden:memberClass>{cls}</iden:memberClass><iden:memberCode>{member}</iden:memberCode>"
+        f"<iden:subsystemCode>{sub}</iden:subsystemCode></xrd:client>"
+        '<xrd:service iden:objectType="SERVICE"><iden:xRoadInstance>LV</iden:xRoadInstance>'
+        "<iden:memberClass>GOV</iden:memberClass><iden:memberCode>90000022399</iden:memberCode>"
+        "<iden:subsystemCode>VPIS</iden:subsystemCode>"
+        f"<iden:serviceCode>{operation}</iden:serviceCode>"
+        "<iden:serviceVersion>v1</iden:serviceVersion></xrd:service>"
+        f"<xrd:id>bench-{n}</xrd:id><xrd:userId>LV{user.replace('-', '')}</xrd:userId>"
+        "<xrd:protocolVersion>4.0</xrd:protocolVersion></soapenv:Header><soapenv:Body>"
+        f"<vpis:{operation}><vpis:personalCode>{subject}</vpis:personalCode>{{extra}}"
+        f"</vpis:{operation}></soapenv:Body></soapenv:Envelope>"
+    )
+
+
+def env_for(data_dir: Path, database_url: str, registry_url: str, public_url: str
+            ) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("GATEWAY_")}
+    env.update({
+        "GATEWAY_DATA_DIR": str(data_dir),
+        "GATEWAY_DATABASE_URL": database_url,
+        "GATEWAY_REGISTRY_URL": registry_url,
+        "GATEWAY_PUBLIC_URL": public_url,
+        "GATEWAY_SUBJECT_LIMIT": "20",
+    })
+    return env
+
+
+def cli(env: dict[str, str], *args: str) -> str:
+    done = subprocess.run([sys.executable, "-m", "gateway.cli", *args], env=env, cwd=REPO,
+                          capture_output=True, text=True, check=True, timeout=3600)
+    return done.stdout
+
+
+@dataclass
+class Dataset:
+    self_codes: list[str]
+    document_owners: list[str]
+    families: list[tuple[str, str]]  # (parent, child)
+
+
+def load_data(data_dir: Path, env: dict[str, str], students: int) -> Dataset:
+    """Generate and import the national data set once; remember who is in it."""
+    marker = data_dir / f"dataset-{students}.json"
+    if marker.exists():
+        print(f"reusing the data set in {data_dir}")
+        doc = json.loads(marker.read_text())
+        return Dataset(doc["self"], doc["owners"], [tuple(f) for f in doc["families"]])
+    cli(env, "init")
+    rng = random.Random(7)
+    self_codes: list[str] = []
+    owners: list[str] = []
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "year.json"
+        cohorts = [(y, "secondary") for y in range(FIRST_YEAR, LAST_YEAR + 1)] + [(2026, "basic")]
+        for year, level in cohorts:
+            started = time.perf_counter()
+            doc = generate(students, seed=year, year=year, level=level,
+                           with_documents=year >= 2023)
+            path.write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
+            codes = [p["personal_code"] for p in doc["persons"]]
+            if level == "secondary":
+                self_codes += rng.sample(codes, 300)
+                if year >= 2023:
+                    owners += rng.sample(codes, 300)
+            else:
+                minors = rng.sample(codes, min(FAMILIES, len(codes)))
+            cli(env, "import", str(path))
+            print(f"  loaded {year} {level}: {len(doc['results'])} results, "
+                  f"{len(doc['documents'])} documents in {time.perf_counter() - started:.0f} s")
+    families = []
+    for n, child in enumerate(minors):
+        birth = date(1975, 1, 1) + timedelta(days=rng.randrange(3650))
+        families.append((personal_code(birth, n % 1000), child))
+    marker.write_text(json.dumps({"self": self_codes, "owners": owners,
+                                  "families": families}))
+    return Dataset(self_codes, owners, families)
+
+
+def registry_fixture(data: Dataset, path: Path) -> None:
+    persons, relations, seen = [], [], set()
+    for parent, child in data.families:
+        for code in (parent, child):
+            if code in seen:
+                continue
+            seen.add(code)
+            d, m, y, c = int(code[:2]), int(code[2:4]), int(code[4:6]), code[7]
+            year = {"0": 1800, "1": 1900, "2": 2000}[c] + y
+            persons.append({"personal_code": code, "birth_date": f"{year:04d}-{m:02d}-{d:02d}",
+                            "declared_of_age": False})
+        relations.append({"representative": parent, "subject": child, "kind": "parent",
+                          "custody": True, "valid_from": None, "valid_to": None})
+    path.write_text(json.dumps({"persons": persons, "relations": relations}))
+
+
+def write_bodies(path: Path, lines: list[str]) -> None:
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def mix_bodies(data: Dataset, rng: random.Random) -> list[str]:
+    lines = []
+    for n in range(10_000):
+        roll = n % 10
+        if roll < 7:
+            who = rng.choice(data.self_codes)
+            lines.append(body(who, "getExamResults", who, n).format(extra=""))
+        elif roll < 9:
+            parent, child = rng.choice(data.families)
+            lines.append(body(parent, "getExamResults", child, n).format(extra=""))
+        else:
+            who = rng.choice(data.document_owners)
+            lines.append(body(who, "listDocuments", who, n).format(extra=""))
+    rng.shuffle(lines)
+    return lines
+
+
+def wait_ready(url: str, process: subprocess.Popen[bytes], seconds: float = 60) -> None:
+    """Wait until ``url`` answers 200 (or, for a plain ``host:port``, accepts connections)."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"{url}: process exited with {process.returncode}")
+        try:
+            if url.startswith("http"):
+                with urllib.request.urlopen(url, timeout=1) as answer:  # noqa: S310
+                    if answer.status == 200:
+                        return
+            else:
+                host, port = url.rsplit(":", 1)
+                socket.create_connection((host, int(port)), timeout=1).close()
+                return
+        except OSError:
+            time.sleep(0.2)
+    raise RuntimeError(f"{url} not ready in {seconds} s")
+
+
+@contextmanager
+def server(args: list[str], env: dict[str, str], ready: str, log: Path) -> Any:
+    with log.open("ab") as out:
+        process = subprocess.Popen([sys.executable, "-m", *args], env=env, cwd=REPO,
+                                   stdout=out, stderr=out)
+        try:
+            wait_ready(ready, process)
+            yield process
+        finally:
+            process.terminate()
+            try:
+                process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                process.kill()
+
+
+@dataclass
+class Run:
+    label: str
+    requests: int
+    seconds: float
+    rps: float
+    p50_ms: float
+    p99_ms: float
+    errors: int
+    cpu_ms_per_request: float
+    worker_rss_mb: list[float]
+
+
+def _ms(text: str) -> float:
+    value, unit = re.fullmatch(r"([0-9.]+)(us|ms|s)", text).groups()  # type: ignore[union-attr]
+    return float(value) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
+
+
+def wrk(url: str, bodies: Path, *, seconds: int, connections: int, label: str,
+        server_pid: int) -> Run:
+    pids = tree(server_pid)
+    cpu_before = cpu_seconds(pids)
+    done = subprocess.run(
+        ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency", "-s",
+         str(REPO / "bench" / "mix.lua"), url],
+        env=dict(os.environ, BODIES=str(bodies)), capture_output=True, text=True,
+        check=True, timeout=seconds + 60,
+    )
+    cpu = cpu_seconds(pids) - cpu_before
+    out = done.stdout
+    requests = int(re.search(r"(\d+) requests in ([0-9.]+)(\w+)", out).group(1))  # type: ignore[union-attr]
+    errors_match = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    socket_errors = re.search(r"Socket errors: (.*)", out)
+    rps = float(re.search(r"Requests/sec:\s+([0-9.]+)", out).group(1))  # type: ignore[union-attr]
+    p50 = _ms(re.search(r"50%\s+(\S+)", out).group(1))  # type: ignore[union-attr]
+    p99 = _ms(re.search(r"99%\s+(\S+)", out).group(1))  # type: ignore[union-attr]
+    if socket_errors:
+        print(f"  {label}: socket errors: {socket_errors.group(1)}")
+    rss = [rss_mb(pid) for pid in children(server_pid)]
+    return Run(label, requests, seconds, rps, p50, p99,
+               int(errors_match.group(1)) if errors_match else 0,
+               cpu / max(requests, 1) * 1000, rss)
+
+
+def print_runs(runs: list[Run]) -> None:
+    print(f"\n{'':<30}{'req/s':>9}{'p50 ms':>9}{'p99 ms':>9}{'CPU ms/req':>12}"
+          f"{'errors':>8}  worker RSS MB")
+    for r in runs:
+        rss = ", ".join(f"{m:.0f}" for m in r.worker_rss_mb)
+        print(f"{r.label:<30}{r.rps:>9.0f}{r.p50_ms:>9.1f}{r.p99_ms:>9.1f}"
+              f"{r.cpu_ms_per_request:>12.2f}{r.errors:>8}  {rss}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--postgres", nargs="?", const="postgresql+psycopg://postgres@127.0.0.1:5432/test",
+                        help="use PostgreSQL (default URL: this machine's test database)")
+    parser.add_argument("--students", type=int, default=35_000)
+    parser.add_argument("--duration", type=int, default=20, help="seconds per measured run")
+    parser.add_argument("--connections", type=int, default=8)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--data-dir", type=Path, help="default: var/bench-sqlite or -postgres")
+    parser.add_argument("--fresh", action="store_true", help="drop and reload the data set")
+    args = parser.parse_args()
+    if shutil.which("wrk") is None:
+        sys.exit("wrk is needed: apt-get install wrk")
+
+    kind = "postgres" if args.postgres else "sqlite"
+    data_dir = (args.data_dir or REPO / "var" / f"bench-{kind}").resolve()
+    if args.fresh and data_dir.exists():
+        shutil.rmtree(data_dir)
+    data_dir.mkdir(parents=True, exist_ok=True)
+    if args.postgres:
+        loaded = (data_dir / f"dataset-{args.students}.json").exists()
+        database_url = _pg_schema(args.postgres, fresh=not loaded)
+    else:
+        database_url = f"sqlite:///{data_dir / 'gateway.db'}"
+    gw_port, reg_port, floor_port = 18180, 18181, 18182
+    gw_url = f"http://127.0.0.1:{gw_port}/"
+    env = env_for(data_dir, database_url, f"http://127.0.0.1:{reg_port}/", gw_url)
+    env["GATEWAY_WORKERS"] = str(args.workers)
+
+    print(f"results-day benchmark on {kind}, {args.students} students a year")
+    data = load_data(data_dir, env, args.students)
+    fixture = data_dir / "registry.json"
+    registry_fixture(data, fixture)
+    rng = random.Random(11)
+    mix = data_dir / "mix.txt"
+    write_bodies(mix, mix_bodies(data, rng))
+    log = data_dir / "servers.log"
+    runs: list[Run] = []
+    registry = server(["gateway.cli", "registry-sim", "--port", str(reg_port), "--fixture",
+                       str(fixture)], env, f"http://127.0.0.1:{reg_port}/?wsdl", log)
+    with registry:
+        with server(["gateway.cli", "serve", "--port", str(gw_port)], env, gw_url + "healthz",
+                    log) as gateway:
+            wrk(gw_url, mix, seconds=5, connections=args.connections, label="warm-up",
+                server_pid=gateway.pid)
+            runs.append(wrk(gw_url, mix, seconds=args.duration, connections=args.connections,
+                            label="gateway: results-day mix", server_pid=gateway.pid))
+            docs = data_dir / "documents.txt"
+            write_bodies(docs, _document_bodies(env, data))
+            wrk(gw_url, docs, seconds=5, connections=args.connections, label="warm-up",
+                server_pid=gateway.pid)
+            runs.append(wrk(gw_url, docs, seconds=max(args.duration // 2, 5),
+                            connections=args.connections,
+                            label="gateway: stored .edoc download", server_pid=gateway.pid))
+        floor_url = f"http://127.0.0.1:{floor_port}/"
+        floor_env = dict(env, GATEWAY_PUBLIC_URL=floor_url)
+        with server(["bench.floor", "--port", str(floor_port), "--workers", str(args.workers)],
+                    floor_env, f"127.0.0.1:{floor_port}", log) as floor:
+            wrk(floor_url, mix, seconds=5, connections=args.connections, label="warm-up",
+                server_pid=floor.pid)
+            runs.append(wrk(floor_url, mix, seconds=args.duration,
+                            connections=args.connections, label="floor: results-day mix",
+                            server_pid=floor.pid))
+    print_runs(runs)
+    gateway_run, edoc_run, floor_run = runs
+    ratio = gateway_run.cpu_ms_per_request / floor_run.cpu_ms_per_request
+    print(f"\nCPU per request, gateway/floor: {ratio:.2f}x (target at most 2x)")
+    print(f"signed, audited EP181/EP226 mix: {gateway_run.rps:.0f} req/s (target 1000), "
+          f"p99 {gateway_run.p99_ms:.1f} ms (target under 25)")
+    print(f"stored .edoc downloads: {edoc_run.rps:.0f} req/s (target 500)")
+    print(f"worker RSS: {max(gateway_run.worker_rss_mb + edoc_run.worker_rss_mb):.0f} MB "
+          "at most (target under 200)")
+    print("(wrk and the register simulator share the same 2 cores; CPU per request counts "
+          "only the server's processes)")
+
+
+def _document_bodies(env: dict[str, str], data: Dataset) -> list[str]:
+    """getDocument requests for documents of 200 owners (their first certificate)."""
+    from sqlalchemy import select
+
+    from gateway.store.db import create_engine_from_url
+    from gateway.store.models import Document
+
+    engine = create_engine_from_url(env["GATEWAY_DATABASE_URL"])
+    lines = []
+    try:
+        with engine.connect() as conn:
+            for n, owner in enumerate(data.document_owners[:200]):
+                number = conn.scalar(select(Document.number).where(
+                    Document.personal_code == owner.replace("-", "")).order_by(Document.number))
+                if number is None:
+                    continue
+                extra = f"<vpis:documentNumber>{number}</vpis:documentNumber>"
+                lines.append(body(owner, "getDocument", owner, n).format(extra=extra))
+    finally:
+        engine.dispose()
+    return lines
+
+
+def _pg_schema(base: str, *, fresh: bool) -> str:
+    from sqlalchemy import text
+
+    from gateway.store.db import create_engine_from_url
+
+    admin = create_engine_from_url(base)
+    with admin.begin() as conn:
+        if fresh:
+            conn.execute(text("DROP SCHEMA IF EXISTS bench_day CASCADE"))
+        conn.execute(text("CREATE SCHEMA IF NOT EXISTS bench_day"))
+    admin.dispose()
+    sep = "&" if "?" in base else "?"
+    return f"{base}{sep}options=-csearch_path%3Dbench_day"
+
+
+if __name__ == "__main__":
+    main()
