@@ -1,18 +1,21 @@
 """The one way XML comes in: hardened parsing, shape limits and cached schemas.
 
 Every parser here resolves no entities, loads no DTD, fetches nothing from the network and
-refuses huge trees. After parsing, a document is refused outright when it has a DOCTYPE (SOAP
-1.1 §3 forbids it, and lxml's safe settings would still leave entity references in place), a
-processing instruction (SOAP forbids them too: refused, not stripped), or a shape beyond
-:class:`XmlLimits`: depth, element and attribute counts, namespace declarations, text and name
-lengths. The input is already bounded in bytes, so the walk is bounded too.
+refuses huge trees. Before parsing, a message must be UTF-8 (a BOM allowed) or UTF-16 with a BOM,
+its XML declaration (if any) must say version 1.0 and that same encoding, and it must hold no
+DOCTYPE: the DTD is never handed to libxml2 at all. After parsing, a document is refused
+outright when it still has a DOCTYPE (SOAP 1.1 §3 forbids it), a processing instruction (SOAP
+forbids them too: refused, not stripped), an XInclude element (never processed: refused, so
+that no later step can), or a shape beyond :class:`XmlLimits`: depth, element and attribute
+counts, namespace declarations, text and name lengths. The input is already bounded in bytes,
+so the walk is bounded too. Comments carry no meaning and are dropped.
 """
 
 from __future__ import annotations
 
+import re
 import threading
 from collections.abc import Iterable
-from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -70,13 +73,63 @@ def hardened_parser() -> etree.XMLParser:
     )
 
 
+_UTF8_BOM = b"\xef\xbb\xbf"
+_UTF16_BOMS = {b"\xff\xfe": "utf-16-le", b"\xfe\xff": "utf-16-be"}
+_UTF32_BOMS = (b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff")
+_FIRST_BYTES = (b"<", b" ", b"\t", b"\r", b"\n")
+_S = r"[ \t\r\n]+"
+_EQ = r"[ \t\r\n]*=[ \t\r\n]*"
+_ENC_NAME = r"[A-Za-z][A-Za-z0-9._-]*"
+# XML 1.0 §2.8 XMLDecl, with VersionNum pinned to 1.0 (SOAP 1.1 envelopes are XML 1.0).
+_XML_DECL = re.compile(
+    rf"<\?xml{_S}version{_EQ}(?:\"1\.0\"|'1\.0')"
+    rf"(?:{_S}encoding{_EQ}(?:\"(?P<dq>{_ENC_NAME})\"|'(?P<sq>{_ENC_NAME})'))?"
+    rf"(?:{_S}standalone{_EQ}(?:\"(?:yes|no)\"|'(?:yes|no)'))?[ \t\r\n]*\?>",
+    re.ASCII,
+)
+_XINCLUDE = ("{http://www.w3.org/2001/XInclude}", "{http://www.w3.org/2003/XInclude}")
+
+
+def check_encoding(data: bytes) -> str:
+    """The codec ``data`` is in — ``utf-8`` or ``utf-16-le``/``utf-16-be`` — or refuse it.
+
+    WS-I Basic Profile 1.1 R1012 allows UTF-8 and UTF-16 only, and X-Road's PR-MESS §2.6 lets
+    a UTF-8 message start with a BOM. UTF-16 must start with its BOM (XML 1.0 §4.3.3). An XML
+    declaration must be well formed, say version 1.0 and name the encoding the bytes are in:
+    libxml2 would otherwise let a BOM silently win over the declaration, and would decode
+    UTF-7, Latin-1 or EBCDIC — another reading of the same bytes than every other party's.
+    """
+    if data.startswith(_UTF32_BOMS):
+        raise UnsafeXML("encoding not allowed")
+    if data.startswith(_UTF8_BOM):
+        codec, start, family = "utf-8", len(_UTF8_BOM), "utf-8"
+    elif data[:2] in _UTF16_BOMS:
+        codec, start, family = _UTF16_BOMS[data[:2]], 2, "utf-16"
+    elif data[:1] in _FIRST_BYTES and data[1:2] != b"\x00":
+        codec, start, family = "utf-8", 0, "utf-8"
+    else:  # empty, not markup, UTF-16/32 without a BOM, EBCDIC …
+        raise UnsafeXML("not UTF-8 or UTF-16 XML")
+    head = data[start : start + 512].decode(codec, errors="replace")
+    if head.startswith("<?xml") and head[5:6] in ("", " ", "\t", "\r", "\n", "?"):
+        declaration = _XML_DECL.match(head)
+        if declaration is None:
+            raise UnsafeXML("bad XML declaration")
+        declared = declaration.group("dq") or declaration.group("sq")
+        if declared is not None and declared.lower() != family:
+            raise UnsafeXML("declared encoding does not match the bytes")
+    return codec
+
+
 def parse_message(
     data: bytes, *, max_bytes: int, limits: XmlLimits | None = None
 ) -> etree._Element:
-    """Parse one message with :func:`hardened_parser`; refuse DOCTYPEs, PIs, oversize input
-    and, with ``limits``, a shape beyond them."""
+    """Parse one message with :func:`hardened_parser`; refuse another encoding than UTF-8 or
+    UTF-16, DOCTYPEs, PIs, XInclude, oversize input and, with ``limits``, a shape beyond them."""
     if len(data) > max_bytes:
         raise UnsafeXML("message too large")
+    codec = check_encoding(data)
+    if "<!DOCTYPE".encode(codec) in data:  # refused before libxml2 reads a DTD
+        raise UnsafeXML("DOCTYPE is not allowed")
     try:
         root = etree.fromstring(data, parser=hardened_parser())
     except etree.XMLSyntaxError as exc:
@@ -91,22 +144,27 @@ def parse_message(
 
 
 def check_shape(root: etree._Element, limits: XmlLimits) -> None:
-    """Refuse a tree beyond ``limits``, or one holding a processing instruction or entity."""
+    """Refuse a tree beyond ``limits``, or one holding a processing instruction, an entity or
+    an XInclude element."""
     for _node in root.iter(etree.PI, etree.Entity):
         raise UnsafeXML("processing instructions and entities are not allowed")
     elements = attributes = namespaces = depth = 0
-    inherited: list[int] = [0]
+    scopes: list[dict[str | None, str]] = [{}]
     for event, node in etree.iterwalk(root, events=("start", "end")):
         if event == "end":
             depth -= 1
-            inherited.pop()
+            scopes.pop()
             continue
         depth += 1
         elements += 1
         attributes += len(node.attrib)
-        declared = len(node.nsmap)
-        namespaces += max(declared - inherited[-1], 0)
-        inherited.append(declared)
+        # A declaration is a prefix bound here to another URI than in the parent's scope;
+        # re-binding a prefix counts as much as a new one.
+        scope = node.nsmap
+        namespaces += sum(1 for prefix, uri in scope.items() if scopes[-1].get(prefix) != uri)
+        scopes.append(scope)
+        if node.tag.startswith(_XINCLUDE):
+            raise UnsafeXML("XInclude is not allowed")
         if depth > limits.max_depth:
             raise UnsafeXML("too deep")
         if elements > limits.max_elements or attributes > limits.max_attributes:
@@ -123,10 +181,24 @@ def check_shape(root: etree._Element, limits: XmlLimits) -> None:
                 raise UnsafeXML("text too long")
 
 
-@cache
+_SCHEMAS: dict[Path, etree.XMLSchema] = {}
+_SCHEMAS_LOCK = threading.Lock()
+
+
 def load_schema(path: Path) -> etree.XMLSchema:
-    """The XML Schema at ``path``, parsed once per process (imports resolved from disk only)."""
-    return etree.XMLSchema(etree.parse(str(path), parser=hardened_parser()))
+    """The XML Schema at ``path``, parsed once per process (imports resolved from disk only).
+
+    Thread-safe: libxml2 fails when two threads compile schemas importing the same files at
+    once, so compilation is serialised.
+    """
+    schema = _SCHEMAS.get(path)
+    if schema is None:
+        with _SCHEMAS_LOCK:
+            schema = _SCHEMAS.get(path)
+            if schema is None:
+                schema = etree.XMLSchema(etree.parse(str(path), parser=hardened_parser()))
+                _SCHEMAS[path] = schema
+    return schema
 
 
 _VALIDATION_LOCK = threading.Lock()
