@@ -122,6 +122,9 @@ class Settings(BaseSettings):
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = Field(
         "INFO", description="Least severe level logged (DEBUG logs whole payloads)."
     )
+    body_read_timeout: float = Field(
+        1.0, gt=0, le=60, description="Seconds to wait for each piece of a request body."
+    )
     max_request_bytes: int = Field(
         65536, ge=1024, le=10 * 1024 * 1024, description="Largest SOAP request accepted."
     )

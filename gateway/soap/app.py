@@ -40,7 +40,7 @@ from gateway.soap.call import ENVIRON_KEY, Call
 from gateway.soap.faults import fault_envelope
 from gateway.soap.services import VpisService
 from gateway.store import audit
-from gateway.xmlsafe import schema_errors
+from gateway.xmlsafe import UnsafeXML, check_encoding, schema_errors
 
 log = logging.getLogger(__name__)
 
@@ -167,12 +167,9 @@ class GatewayApp:
         )
 
     def _answer(self, environ: dict[str, Any], call: Call) -> tuple[int, bytes]:
-        data = _read_body(environ, self.settings.max_request_bytes)
-        content_type = (environ.get("CONTENT_TYPE") or "").split(";")[0].strip().lower()
-        if content_type != "text/xml":
-            if content_type == "application/soap+xml":
-                raise VersionMismatch("SOAP 1.2 content type")
-            raise InvalidRequest("content type must be text/xml")
+        data = _read_body(environ, self.settings.max_request_bytes,
+                          self.settings.body_read_timeout)
+        _check_content_type(environ.get("CONTENT_TYPE") or "", data)
         call.envelope = envelope.parse(
             data, max_bytes=self.settings.max_request_bytes, limits=self.settings.xml_limits
         )
@@ -201,6 +198,36 @@ class GatewayApp:
         return 200, body
 
 
+def _check_content_type(value: str, data: bytes) -> None:
+    """``text/xml`` (SOAP 1.1 over HTTP), with no charset or the one the body is really in."""
+    media, _, parameters = value.partition(";")
+    media = media.strip().lower()
+    if media == "application/soap+xml":
+        raise VersionMismatch("SOAP 1.2 content type")
+    if media != "text/xml":
+        raise InvalidRequest("content type must be text/xml")
+    charset = None
+    for parameter in parameters.split(";"):
+        name, _, given = parameter.partition("=")
+        if name.strip().lower() == "charset":
+            charset = given.strip().strip('"').lower()
+    if charset is None:
+        return
+    try:
+        actual = check_encoding(data)
+    except UnsafeXML:
+        raise InvalidRequest("not UTF-8 or UTF-16 XML") from None
+    if charset not in ("utf-8", "utf-16") or not actual.startswith(charset):
+        raise InvalidRequest("the charset does not match the body")
+
+
+def _printable(value: str, length: int) -> str:
+    """``value`` safe for a log line: control characters escaped, cut to ``length``."""
+    if not value.isprintable():
+        value = value.encode("unicode_escape").decode("ascii")
+    return value[:length]
+
+
 def _peek_headers(call: Call) -> None:
     """Note the message id and the client for the audit record, before any check of them."""
     assert call.envelope is not None
@@ -209,28 +236,47 @@ def _peek_headers(call: Call) -> None:
         return
     found = header.find(f"{{{XROAD}}}id")
     if found is not None and found.text:
-        call.audit.message_id = found.text[:200]
+        call.audit.message_id = _printable(found.text, 200)
     client = header.find(f"{{{XROAD}}}client")
     if client is not None:
-        call.audit.client = xroad.client_id(client)[:300]
+        call.audit.client = _printable(xroad.client_id(client), 300)
     service = header.find(f"{{{XROAD}}}service")
     if service is not None:
         code = service.findtext(f"{{{XROAD_ID}}}serviceCode")
         if code:
-            call.audit.service = code[:100]
+            call.audit.service = _printable(code, 100)
 
 
-def _read_body(environ: dict[str, Any], limit: int) -> bytes:
-    """The request body, refused before reading when its declared length is over ``limit``."""
+def _read_body(environ: dict[str, Any], limit: int, timeout: float) -> bytes:
+    """The request body, within ``limit`` bytes and ``timeout`` seconds of waiting.
+
+    A declared length over the limit is refused before reading; a chunked body is read to one
+    byte past the limit at most. A body that stops coming would hold a worker thread for ever,
+    so the socket waits at most ``timeout`` seconds for each piece.
+    """
     declared = environ.get("CONTENT_LENGTH") or ""
-    stream = environ["wsgi.input"]
-    if declared:
-        if not (declared.isascii() and declared.isdigit()):
-            raise InvalidRequest("bad Content-Length")
-        if int(declared) > limit:
-            raise RequestTooLarge("declared length")
-        return bytes(stream.read(int(declared)))
-    data = bytes(stream.read(limit + 1))  # chunked: read at most one byte past the limit
+    if declared and not (declared.isascii() and declared.isdigit()):
+        raise InvalidRequest("bad Content-Length")
+    if declared and int(declared) > limit:
+        raise RequestTooLarge("declared length")
+    sock = environ.get("gunicorn.socket")
+    previous = sock.gettimeout() if sock is not None else None
+    if sock is not None:
+        sock.settimeout(timeout)
+    try:
+        if declared:
+            data = bytes(environ["wsgi.input"].read(int(declared)))
+            if len(data) != int(declared):
+                raise InvalidRequest("body shorter than its Content-Length")
+            return data
+        data = bytes(environ["wsgi.input"].read(limit + 1))  # chunked: at most one byte more
+    except OSError:  # the peer went silent or away
+        raise InvalidRequest("body not received in time") from None
+    except ValueError:  # gunicorn's chunked reader: a malformed or absurd chunk size
+        raise InvalidRequest("malformed chunked body") from None
+    finally:
+        if sock is not None:
+            sock.settimeout(previous)
     if len(data) > limit:
         raise RequestTooLarge("streamed length")
     return data

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from lxml import etree
 
 from gateway.errors import InvalidRequest, MustUnderstand, VersionMismatch
-from gateway.ns import SOAP11_ENV, SOAP12_ENV, XROAD, XSI
+from gateway.ns import SOAP11_ENV, XROAD, XSI
 from gateway.soap import xroad
 from gateway.xmlsafe import UnsafeXML, XmlLimits, parse_message
 
@@ -42,8 +42,10 @@ def parse(data: bytes, *, max_bytes: int, limits: XmlLimits) -> Envelope:
         root = parse_message(data, max_bytes=max_bytes, limits=limits)
     except UnsafeXML as exc:
         raise InvalidRequest(str(exc)) from None
-    if root.tag == f"{{{SOAP12_ENV}}}Envelope":
-        raise VersionMismatch("SOAP 1.2 envelope")
+    if etree.QName(root).localname == "Envelope" and root.tag != _ENVELOPE:
+        # SOAP 1.1 §4.4.1: an Envelope in another namespace (SOAP 1.2's, or any) is a
+        # VersionMismatch.
+        raise VersionMismatch("not the SOAP 1.1 envelope namespace")
     if root.tag != _ENVELOPE:
         raise InvalidRequest("not a SOAP 1.1 envelope")
     children = list(root)
