@@ -15,21 +15,23 @@ from datetime import UTC, datetime
 from typing import Any
 from uuid import uuid4
 
-from lxml import etree
-
-from gateway.domain.personal_code import PersonalCode
 from gateway.serve import serve
-from gateway.services.results import ExamResults
 from gateway.settings import Settings, load_settings
-from gateway.signing.keys import load_signer_key
-from gateway.signing.xmldsig import sign_enveloped
-from gateway.soap import answers
-from gateway.store import documents, queries
-from gateway.store.db import create_engine_for
-from gateway.xmlsafe import hardened_parser
 
 
 def floor_app(settings: Settings) -> Any:
+    # Imported in the worker, as the gateway's own modules are (metrics' multiprocess set-up).
+    from lxml import etree
+
+    from gateway.domain.personal_code import PersonalCode
+    from gateway.services.results import ExamResults
+    from gateway.signing.keys import load_signer_key
+    from gateway.signing.xmldsig import sign_enveloped
+    from gateway.soap import answers
+    from gateway.store import documents, queries
+    from gateway.store.db import create_engine_for
+    from gateway.xmlsafe import hardened_parser
+
     engine = create_engine_for(settings)
     signer = load_signer_key(settings.signing, settings.data_dir)
 

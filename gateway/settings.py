@@ -164,7 +164,7 @@ class Settings(BaseSettings):
         toml = TomlConfigSettingsSource(settings_cls, toml_file=toml_file)
         return (init_settings, env_settings, toml)
 
-    @field_validator("registry_url")
+    @field_validator("registry_url", "public_url")
     @classmethod
     def _http_url(cls, value: str) -> str:
         parts = urlsplit(value)
@@ -185,14 +185,6 @@ class Settings(BaseSettings):
             raise ValueError("only sqlite and postgresql databases are supported")
         if dialect == "sqlite" and (value.rstrip("/") == "sqlite:" or ":memory:" in value):
             raise ValueError("an in-memory SQLite database loses everything; name a file")
-        return value
-
-    @field_validator("public_url")
-    @classmethod
-    def _public_url(cls, value: str) -> str:
-        parts = urlsplit(value)
-        if parts.scheme not in ("http", "https") or not parts.hostname:
-            raise ValueError("must be an http:// or https:// URL with a host")
         return value
 
     @field_validator("allowed_clients")

@@ -101,8 +101,12 @@ class GatewayApp:
         if path == "/metrics":
             return _respond(start_response, 200, metrics.render(), metrics.CONTENT_TYPE)
         if path == "/healthz":
-            with self.runtime.engine.connect() as conn:
-                conn.execute(text("SELECT 1"))
+            try:
+                with self.runtime.engine.connect() as conn:
+                    conn.execute(text("SELECT 1"))
+            except Exception:  # the database is what an answer cannot do without
+                log.exception("health check: the database does not answer")
+                return _respond(start_response, 503, b"database unavailable\n", "text/plain")
             return _respond(start_response, 200, b"ok\n", "text/plain")
         if path == "/" and query.lower() == "wsdl":
             return _respond(start_response, 200, contract.wsdl_for(address), XML)
@@ -295,6 +299,7 @@ def _respond(
         405: "Method Not Allowed",
         413: "Payload Too Large",
         500: "Internal Server Error",
+        503: "Service Unavailable",
     }
     headers = [
         ("Content-Type", content_type),

@@ -10,10 +10,10 @@ import pytest
 import requests
 import zeep
 from lxml import etree
-from sqlalchemy import Engine, text
+from sqlalchemy import Engine
 
 from gateway.store.db import create_engine_from_url
-from tests.conftest import PG_URL, _with_search_path
+from tests.conftest import fresh_pg_schema
 from tests.stand import PORTAL, REPO, Stand, running_stand
 
 WSDL = REPO / "wsdl" / "vpis.wsdl"
@@ -29,23 +29,8 @@ def stand(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFacto
         with running_stand(data_dir, f"sqlite:///{data_dir / 'gateway.db'}") as running:
             yield running
         return
-    if not PG_URL:
-        import os
-
-        if os.environ.get("GATEWAY_REQUIRE_POSTGRES"):
-            pytest.fail("GATEWAY_REQUIRE_POSTGRES is set but GATEWAY_TEST_DATABASE_URL is not")
-        pytest.skip("GATEWAY_TEST_DATABASE_URL is not set")
-    schema = f"gw_e2e_{uuid.uuid4().hex[:10]}"
-    admin = create_engine_from_url(PG_URL)
-    with admin.begin() as conn:
-        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-    try:
-        with running_stand(data_dir, _with_search_path(PG_URL, schema)) as running:
-            yield running
-    finally:
-        with admin.begin() as conn:
-            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
+    with fresh_pg_schema("gw_e2e") as url, running_stand(data_dir, url) as running:
+        yield running
 
 
 @pytest.fixture(scope="session")
