@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Connection, and_, exists, insert, select, update
+from sqlalchemy import Connection, and_, bindparam, exists, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from gateway.domain.age import riga_date
@@ -21,6 +21,7 @@ from gateway.store.models import (
     Person,
     Result,
 )
+from gateway.store.types import UtcDateTime
 
 FIRST_ISSUE_DATE = date(2023, 1, 1)
 """EP226 lists documents issued on or after 1 January 2023 (RULES §4)."""
@@ -47,22 +48,22 @@ class DocumentRow:
     paper_copy: PaperCopyRow | None = None
 
 
-def _visible(personal_code: str, now: datetime) -> Any:
-    passed = exists().where(
-        Result.personal_code == Document.personal_code,
-        Result.session_code == Document.session_code,
-        Result.exam_code == Document.exam_code,
-        Result.passed.is_(True),
-    )
-    return and_(
-        Document.personal_code == personal_code,
-        Document.issued_on >= FIRST_ISSUE_DATE,
-        Document.issued_on <= riga_date(now),
-        (Document.session_code.is_(None)) | (ExamSession.published_at <= now),
-        (Document.kind != "ce_certificate") | passed,
-    )
-
-
+_PASSED = exists().where(
+    Result.personal_code == Document.personal_code,
+    Result.session_code == Document.session_code,
+    Result.exam_code == Document.exam_code,
+    Result.passed.is_(True),
+)
+# Visible at "now" to EP226 (RULES §4, §5): issued since 2023 and not in the future, of a
+# published session (language documents have none), certificates of passed exams only.
+_VISIBLE = and_(
+    Document.personal_code == bindparam("code"),
+    Document.issued_on >= FIRST_ISSUE_DATE,
+    Document.issued_on <= bindparam("today"),
+    (Document.session_code.is_(None))
+    | (ExamSession.published_at <= bindparam("now", type_=UtcDateTime())),
+    (Document.kind != "ce_certificate") | _PASSED,
+)
 _LIST = (
     select(
         Document.number,
@@ -76,15 +77,29 @@ _LIST = (
     .outerjoin(ExamSession, ExamSession.code == Document.session_code)
     .outerjoin(Exam, Exam.code == Document.exam_code)
 )
+# Built once: composing these costs more than running them on their indexes.
+VISIBLE_DOCUMENTS = _LIST.where(_VISIBLE).order_by(Document.issued_on.desc(), Document.number)
+VISIBLE_DOCUMENT = _LIST.where(_VISIBLE, Document.number == bindparam("number"))
+_PAPER_COPIES = (
+    select(
+        PaperCopyRequest.document_number,
+        PaperCopyRequest.id,
+        PaperCopyRequest.status,
+        PaperCopyRequest.created_at,
+    )
+    .where(PaperCopyRequest.document_number.in_(bindparam("numbers", expanding=True)))
+    .order_by(PaperCopyRequest.id)
+)
+
+
+def visibility(personal_code: str, now: datetime) -> dict[str, Any]:
+    """The parameters of the visibility condition for one subject at ``now``."""
+    return {"code": personal_code, "now": now, "today": riga_date(now)}
 
 
 def visible_documents(conn: Connection, personal_code: str, now: datetime) -> list[DocumentRow]:
     """The subject's documents EP226 shows at ``now``, newest first, with paper-copy state."""
-    rows = conn.execute(
-        _LIST.where(_visible(personal_code, now)).order_by(
-            Document.issued_on.desc(), Document.number
-        )
-    ).all()
+    rows = conn.execute(VISIBLE_DOCUMENTS, visibility(personal_code, now)).all()
     papers = _latest_paper_copies(conn, [r[0] for r in rows])
     return [DocumentRow(*row, paper_copy=papers.get(row[0])) for row in rows]
 
@@ -93,7 +108,8 @@ def visible_document(
     conn: Connection, personal_code: str, number: str, now: datetime
 ) -> DocumentRow | None:
     """One document if EP226 would list it for this subject at ``now``; else ``None``."""
-    row = conn.execute(_LIST.where(_visible(personal_code, now), Document.number == number)).first()
+    params = dict(visibility(personal_code, now), number=number)
+    row = conn.execute(VISIBLE_DOCUMENT, params).first()
     if row is None:
         return None
     return DocumentRow(*row, paper_copy=_latest_paper_copies(conn, [number]).get(number))
@@ -102,16 +118,7 @@ def visible_document(
 def _latest_paper_copies(conn: Connection, numbers: list[str]) -> dict[str, PaperCopyRow]:
     if not numbers:
         return {}
-    rows = conn.execute(
-        select(
-            PaperCopyRequest.document_number,
-            PaperCopyRequest.id,
-            PaperCopyRequest.status,
-            PaperCopyRequest.created_at,
-        )
-        .where(PaperCopyRequest.document_number.in_(numbers))
-        .order_by(PaperCopyRequest.id)
-    )
+    rows = conn.execute(_PAPER_COPIES, {"numbers": numbers})
     return {number: PaperCopyRow(rid, status, at) for number, rid, status, at in rows}
 
 

@@ -16,7 +16,7 @@ from gateway.demo import DEMO_DATA
 from gateway.services.access import _ASKED_BEFORE
 from gateway.store import queries
 from gateway.store.audit import accesses_to
-from gateway.store.documents import _LIST, _visible
+from gateway.store.documents import VISIBLE_DOCUMENTS, visibility
 from gateway.store.importer import import_file
 
 NOW = datetime(2026, 11, 28, 12, tzinfo=UTC)
@@ -57,9 +57,8 @@ def test_results_by_person_use_the_natural_key(loaded: Engine) -> None:
 
 
 def test_documents_by_person_use_their_index(loaded: Engine) -> None:
-    stmt = _LIST.where(_visible("22080621170", NOW))
     with loaded.connect() as conn:
-        text = plan(conn, stmt, {})
+        text = plan(conn, VISIBLE_DOCUMENTS, visibility("22080621170", NOW))
     assert "ix_documents_personal_code" in text
 
 
