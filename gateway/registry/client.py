@@ -26,7 +26,7 @@ import zeep
 from urllib3.exceptions import HTTPError, ReadTimeoutError
 from zeep.exceptions import Fault, TransportError
 
-from gateway import metrics
+from gateway import metrics, xroad
 from gateway.domain.mandate import RegisterRecord
 from gateway.domain.personal_code import PersonalCode
 from gateway.errors import RegistryUnavailable
@@ -163,7 +163,7 @@ class RegistryClient:
             "service": self._service_header,
             "id": message_id,
             "userId": user,
-            "protocolVersion": contract.PROTOCOL_VERSION,
+            "protocolVersion": xroad.PROTOCOL_VERSION,
         }
         started = time.monotonic()
         try:

@@ -13,6 +13,7 @@ from pathlib import Path
 from lxml import etree
 
 from gateway import xmlsafe
+from gateway import xroad as protocol
 from gateway.ns import PMLP, XROAD
 from gateway.settings import REPO_ROOT
 from gateway.xmlsafe import UnsafeXML, hardened_parser, schema_errors
@@ -29,18 +30,12 @@ CONTRACT_FILES: tuple[Path, ...] = (WSDL_PATH, PMLP_XSD, XROAD_HEADERS_XSD, XROA
 
 SERVICE_CODE = "getPersonRepresentation"
 SERVICE_VERSION = "v1"
-PROTOCOL_VERSION = "4.0"
-"""X-Road message protocol version (PR-MESS §2.4)."""
 
 BINDING = etree.QName(PMLP, "pmlpRepresentationBinding")
 REQUEST = etree.QName(PMLP, SERVICE_CODE)
 RESPONSE = etree.QName(PMLP, SERVICE_CODE + "Response")
 
-REQUIRED_HEADERS: tuple[str, ...] = ("client", "service", "id", "userId", "protocolVersion")
-"""X-Road headers every request carries (PR-MESS §2.4; ``userId``: RULES §1)."""
-OPTIONAL_HEADERS: tuple[str, ...] = ("issue",)
-REQUEST_HEADERS: tuple[str, ...] = REQUIRED_HEADERS + OPTIONAL_HEADERS
-RESPONSE_HEADERS: tuple[str, ...] = (*REQUEST_HEADERS, "requestHash")
+RESPONSE_HEADERS: tuple[str, ...] = (*protocol.KNOWN, "requestHash")
 """Header parts of the WSDL's input and output, all in the :data:`gateway.ns.XROAD` namespace."""
 
 MAX_MESSAGE_BYTES = 256 * 1024

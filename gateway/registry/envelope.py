@@ -18,6 +18,7 @@ from dataclasses import dataclass
 
 from lxml import etree
 
+from gateway import xroad as protocol
 from gateway.domain.mandate import RegisterRecord
 from gateway.domain.personal_code import parse_user_id
 from gateway.errors import InvalidPersonalCode
@@ -65,7 +66,7 @@ def read_request(data: bytes, service: XRoadMember) -> RegisterRequest:
     found = _headers(header)
     _check_service(found["service"], service)
     _check_client(found["client"])
-    if (found["protocolVersion"].text or "") != contract.PROTOCOL_VERSION:
+    if (found["protocolVersion"].text or "") != protocol.PROTOCOL_VERSION:
         raise RequestRefused("Client.InvalidProtocolVersion", "protocolVersion must be 4.0")
     try:
         parse_user_id(found["userId"].text or "")
@@ -82,7 +83,7 @@ def read_request(data: bytes, service: XRoadMember) -> RegisterRequest:
         raise RequestRefused("Client.InvalidRequest", "; ".join(errors))
 
     return RegisterRequest(
-        headers=tuple(found[name] for name in contract.REQUEST_HEADERS if name in found),
+        headers=tuple(found[name] for name in protocol.KNOWN if name in found),
         message_id=found["id"].text or "",
         personal_code=payload[0].findtext(f"{{{PMLP}}}personalCode") or "",
         request_hash=base64.b64encode(hashlib.sha512(data).digest()).decode("ascii"),
@@ -90,37 +91,22 @@ def read_request(data: bytes, service: XRoadMember) -> RegisterRequest:
 
 
 def _headers(header: etree._Element) -> dict[str, etree._Element]:
-    found: dict[str, etree._Element] = {}
-    for element in header:
-        if not isinstance(element.tag, str) or etree.QName(element).namespace != XROAD:
-            continue  # other headers (e.g. representation) are not ours to judge
-        name = etree.QName(element).localname
-        if name not in contract.REQUEST_HEADERS:
-            raise RequestRefused("Client.InvalidXRoadHeader", f"unexpected header {name}")
-        if name in found:
-            raise RequestRefused("Client.InvalidXRoadHeader", f"header {name} appears twice")
-        if errors := schema_errors(contract.header_schema(), element):
-            raise RequestRefused("Client.InvalidXRoadHeader", f"{name}: {'; '.join(errors)}")
-        found[name] = element
-    missing = [name for name in contract.REQUIRED_HEADERS if name not in found]
-    if missing:
-        raise RequestRefused("Client.MissingXRoadHeader", "missing: " + ", ".join(missing))
-    return found
-
-
-def _object_type(element: etree._Element) -> str:
-    return element.get(f"{{{XROAD_ID}}}objectType") or ""
+    try:
+        return protocol.collect(header, contract.header_schema())
+    except protocol.HeaderProblem as problem:
+        code = "Client.MissingXRoadHeader" if problem.missing else "Client.InvalidXRoadHeader"
+        raise RequestRefused(code, f"{problem.name}: {problem}") from None
 
 
 def _check_client(client: etree._Element) -> None:
-    kind = _object_type(client)
-    has_subsystem = client.find(f"{{{XROAD_ID}}}subsystemCode") is not None
-    if kind not in ("MEMBER", "SUBSYSTEM") or has_subsystem != (kind == "SUBSYSTEM"):
-        raise RequestRefused("Client.InvalidXRoadHeader", "client must be a MEMBER or SUBSYSTEM")
+    try:
+        protocol.check_client_kind(client)
+    except protocol.HeaderProblem as problem:
+        raise RequestRefused("Client.InvalidXRoadHeader", str(problem)) from None
 
 
 def _check_service(element: etree._Element, service: XRoadMember) -> None:
-    if _object_type(element) != "SERVICE":
+    if protocol.object_type(element) != "SERVICE":
         raise RequestRefused("Client.InvalidXRoadHeader", "service objectType must be SERVICE")
     expected = {
         "xRoadInstance": service.instance,

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import base64
 from collections.abc import Iterable
+from copy import deepcopy
 from datetime import date, datetime
 
 from lxml import etree
@@ -50,7 +51,7 @@ def envelope(headers: Iterable[etree._Element], payload: etree._Element) -> etre
     root = etree.Element(f"{{{SOAP11_ENV}}}Envelope", nsmap=_NSMAP)
     header = etree.SubElement(root, f"{{{SOAP11_ENV}}}Header")
     for element in headers:
-        header.append(etree.fromstring(etree.tostring(element)))
+        header.append(deepcopy(element))
     etree.SubElement(root, f"{{{SOAP11_ENV}}}Body").append(payload)
     return root
 

@@ -24,6 +24,7 @@ from spyne.server.wsgi import WsgiApplication
 from sqlalchemy import text
 
 from gateway import metrics
+from gateway import xroad as protocol
 from gateway.errors import (
     GatewayError,
     InternalError,
@@ -243,7 +244,7 @@ def _peek_headers(call: Call) -> None:
         call.audit.message_id = _printable(found.text, 200)
     client = header.find(f"{{{XROAD}}}client")
     if client is not None:
-        call.audit.client = _printable(xroad.client_id(client), 300)
+        call.audit.client = _printable(protocol.client_id(client), 300)
     service = header.find(f"{{{XROAD}}}service")
     if service is not None:
         code = service.findtext(f"{{{XROAD_ID}}}serviceCode")

@@ -16,7 +16,6 @@ VPIS_XSD: Path = REPO_ROOT / "schemas" / "vpis.xsd"
 XROAD_HEADERS_XSD: Path = REPO_ROOT / "schemas" / "xroad-headers.xsd"
 BINDING = etree.QName(VPIS, "vpisBinding")
 SERVICE_VERSION = "v1"
-PROTOCOL_VERSION = "4.0"
 
 
 def body_schema() -> etree.XMLSchema:

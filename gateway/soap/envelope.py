@@ -13,9 +13,9 @@ from dataclasses import dataclass
 
 from lxml import etree
 
+from gateway import xroad
 from gateway.errors import InvalidRequest, MustUnderstand, VersionMismatch
 from gateway.ns import SOAP11_ENV, XROAD, XSI
-from gateway.soap import xroad
 from gateway.xmlsafe import UnsafeXML, XmlLimits, parse_message
 
 _ENVELOPE = f"{{{SOAP11_ENV}}}Envelope"

@@ -146,7 +146,17 @@ def store_edoc(conn: Connection, number: str, edoc: bytes, sha256: str, at: date
 def document_sources(conn: Connection, number: str) -> dict[str, Any]:
     """Everything printed on a document, as rows: the document, the person, and for a
     certificate the result, exam, session and institution."""
-    doc = conn.execute(select(Document).where(Document.number == number)).one()
+    doc = conn.execute(
+        select(  # not the stored e-document itself
+            Document.number,
+            Document.kind,
+            Document.personal_code,
+            Document.session_code,
+            Document.exam_code,
+            Document.issued_on,
+            Document.title,
+        ).where(Document.number == number)
+    ).one()
     person = conn.execute(select(Person).where(Person.personal_code == doc.personal_code)).one()
     sources: dict[str, Any] = {"document": doc, "person": person}
     if doc.session_code and doc.exam_code:
