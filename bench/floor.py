@@ -23,7 +23,9 @@ def floor_app(settings: Settings) -> Any:
     # Imported in the worker, as the gateway's own modules are (metrics' multiprocess set-up).
     from lxml import etree
 
+    from gateway.domain.mandate import Reason
     from gateway.domain.personal_code import PersonalCode
+    from gateway.services.documents import DocumentList
     from gateway.services.results import ExamResults
     from gateway.signing.keys import load_signer_key
     from gateway.signing.xmldsig import sign_enveloped
@@ -46,10 +48,10 @@ def floor_app(settings: Settings) -> Any:
         with engine.connect() as conn:
             if etree.QName(request).localname == "listDocuments":
                 rows = documents.visible_documents(conn, digits, now)
-                payload = answers.documents(subject.display, rows)
+                payload = answers.documents(DocumentList(subject, rows, Reason.SELF))
             else:
                 results = queries.passed_results(conn, digits, now)
-                payload = answers.exam_results(ExamResults(subject, results))
+                payload = answers.exam_results(ExamResults(subject, results, Reason.SELF))
         envelope = answers.envelope(list(header), payload)
         sign_enveloped(payload, signer, id_value=f"vpis-{uuid4().hex}")
         out = etree.tostring(envelope, xml_declaration=True, encoding="UTF-8")

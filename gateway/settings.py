@@ -27,14 +27,6 @@ from gateway.xmlsafe import XmlLimits
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DEMO_PORTAL = "LV/GOV/90000026101/LVPORTAALS"
 """latvija.gov.lv's X-Road subsystem in the demo configuration."""
-SERVICE_CODES = (
-    "getExamResults",
-    "listDocuments",
-    "getDocument",
-    "requestPaperCopy",
-    "submitDocumentApplication",
-)
-"""The X-Road service codes the gateway publishes."""
 DEFAULT_CONFIG = REPO_ROOT / "config" / "gateway.toml"
 
 
@@ -146,9 +138,10 @@ class Settings(BaseSettings):
         description="Signing keys; with none configured, demo keys are made under data_dir.",
     )
     allowed_clients: dict[str, list[str]] = Field(
-        default_factory=lambda: {code: [DEMO_PORTAL] for code in SERVICE_CODES},
+        default_factory=dict,
         description="Per service code, the X-Road clients allowed to call it, written "
-        "INSTANCE/CLASS/MEMBER[/SUBSYSTEM]; behind the security server's own access rights.",
+        "INSTANCE/CLASS/MEMBER[/SUBSYSTEM]; behind the security server's own access rights. "
+        "None by default; the service codes are checked against the operation table at start.",
     )
 
     @classmethod
@@ -190,9 +183,7 @@ class Settings(BaseSettings):
     @field_validator("allowed_clients")
     @classmethod
     def _allow_list(cls, value: dict[str, list[str]]) -> dict[str, list[str]]:
-        for service, clients in value.items():
-            if service not in SERVICE_CODES:
-                raise ValueError(f"unknown service code {service!r}")
+        for clients in value.values():
             for client in clients:
                 parts = client.split("/")
                 if len(parts) not in (3, 4) or not all(

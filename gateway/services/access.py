@@ -18,7 +18,6 @@ from gateway.domain.personal_code import PersonalCode
 from gateway.errors import NoMandate, RegistryUnavailable, TooManySubjects
 from gateway.registry.client import RegistryClient
 from gateway.registry.mandate_service import check_mandate
-from gateway.store.audit import AuditEntry
 from gateway.store.models import AuditRecord
 from gateway.store.types import UtcDateTime
 
@@ -80,12 +79,11 @@ def check_subject_limit(
 
 
 def authorise(
-    access: Access, requester: PersonalCode, subject: PersonalCode, now: datetime, audit: AuditEntry
+    access: Access, requester: PersonalCode, subject: PersonalCode, now: datetime
 ) -> Reason:
     """The mandate of ``requester`` over ``subject`` (RULES §3), or the refusal raised."""
     check_subject_limit(access, requester, subject, now)
     decision = check_mandate(access.registry, requester, subject, now)
-    audit.reason = decision.reason.value
     if decision.allowed:
         return decision.reason
     if decision.reason is Reason.REGISTRY_UNAVAILABLE:

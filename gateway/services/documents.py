@@ -11,14 +11,14 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime
 
-from gateway.documents.issue import DocumentIssuer, file_stem
+from gateway.documents.issue import EDOC_MIME, DocumentIssuer, file_stem
+from gateway.domain.mandate import Reason
 from gateway.domain.personal_code import PersonalCode
 from gateway.errors import DocumentNotFound, RegistryUnavailable, RequesterUnderage
 from gateway.registry.client import RegistryClient
 from gateway.registry.mandate_service import check_age
 from gateway.services.access import Access, authorise
 from gateway.store import documents as store
-from gateway.store.audit import AuditEntry
 
 
 def require_adult(registry: RegistryClient, requester: PersonalCode, now: datetime) -> None:
@@ -33,28 +33,49 @@ def require_adult(registry: RegistryClient, requester: PersonalCode, now: dateti
 
 
 def _admit(
-    access: Access, requester: PersonalCode, subject: PersonalCode, now: datetime, audit: AuditEntry
-) -> None:
+    access: Access, requester: PersonalCode, subject: PersonalCode, now: datetime
+) -> Reason:
     require_adult(access.registry, requester, now)
-    authorise(access, requester, subject, now, audit)
+    return authorise(access, requester, subject, now)
+
+
+@dataclass(frozen=True, slots=True)
+class DocumentList:
+    """``listDocuments``: whose documents, the documents, and why the requester may see them."""
+
+    subject: PersonalCode
+    rows: list[store.DocumentRow]
+    reason: Reason
+
+    @property
+    def documents(self) -> tuple[str, ...]:
+        return tuple(r.number for r in self.rows)
 
 
 def list_documents(
-    access: Access, requester: PersonalCode, subject: PersonalCode, now: datetime, audit: AuditEntry
-) -> list[store.DocumentRow]:
+    access: Access, requester: PersonalCode, subject: PersonalCode, now: datetime
+) -> DocumentList:
     """The subject's documents issued since 2023 of published sessions, newest first."""
-    _admit(access, requester, subject, now, audit)
+    reason = _admit(access, requester, subject, now)
     with access.engine.connect() as conn:
         rows = store.visible_documents(conn, subject.digits, now)
-    audit.documents = [r.number for r in rows]
-    return rows
+    return DocumentList(subject, rows, reason)
 
 
 @dataclass(frozen=True, slots=True)
 class DownloadedDocument:
+    """``getDocument``: the sealed e-document."""
+
+    subject: PersonalCode
     number: str
     file_name: str
     content: bytes
+    reason: Reason
+    mime_type: str = EDOC_MIME
+
+    @property
+    def documents(self) -> tuple[str, ...]:
+        return (self.number,)
 
 
 def get_document(
@@ -64,17 +85,15 @@ def get_document(
     subject: PersonalCode,
     number: str,
     now: datetime,
-    audit: AuditEntry,
 ) -> DownloadedDocument:
     """The sealed e-document, if ``listDocuments`` would show it to this requester."""
-    _admit(access, requester, subject, now, audit)
+    reason = _admit(access, requester, subject, now)
     with access.engine.connect() as conn:
         row = store.visible_document(conn, subject.digits, number, now)
     if row is None:
         raise DocumentNotFound("not visible")
     content = issuer.edoc(access.engine, number)
-    audit.documents = [number]
-    return DownloadedDocument(number, f"{file_stem(number)}.edoc", content)
+    return DownloadedDocument(subject, number, f"{file_stem(number)}.edoc", content, reason)
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,6 +110,21 @@ class Address:
         )
 
 
+@dataclass(frozen=True, slots=True)
+class PaperCopy:
+    """``requestPaperCopy``: the open request, and whether it was open already."""
+
+    subject: PersonalCode
+    number: str
+    request: store.PaperCopyRow
+    already_requested: bool
+    reason: Reason
+
+    @property
+    def documents(self) -> tuple[str, ...]:
+        return (self.number,)
+
+
 def request_paper_copy(
     access: Access,
     requester: PersonalCode,
@@ -98,25 +132,31 @@ def request_paper_copy(
     number: str,
     address: Address,
     now: datetime,
-    audit: AuditEntry,
-) -> tuple[store.PaperCopyRow, bool]:
+) -> PaperCopy:
     """Record a paper-copy request; while one is open for the document, return that one."""
-    _admit(access, requester, subject, now, audit)
+    reason = _admit(access, requester, subject, now)
     with access.engine.begin() as conn:
         if store.visible_document(conn, subject.digits, number, now) is None:
             raise DocumentNotFound("not visible")
         request, existing = store.open_paper_copy(
             conn, number, requester.digits, subject.digits, address.lines(), now
         )
-    audit.documents = [number]
-    return request, existing
+    return PaperCopy(subject, number, request, existing, reason)
 
 
 @dataclass(frozen=True, slots=True)
 class Application:
+    """``submitDocumentApplication``: the application received."""
+
+    subject: PersonalCode
     reference: str
     status: str
     received_at: datetime
+    reason: Reason
+
+    @property
+    def documents(self) -> tuple[str, ...]:
+        return (self.reference,)
 
 
 def submit_application(
@@ -128,10 +168,9 @@ def submit_application(
     text: str,
     email: str,
     now: datetime,
-    audit: AuditEntry,
 ) -> Application:
     """Record an application for VISC to prepare a missing document; its reference number."""
-    _admit(access, requester, subject, now, audit)
+    reason = _admit(access, requester, subject, now)
     reference = f"VPIS-{now:%Y}-{secrets.token_hex(4).upper()}"
     with access.engine.begin() as conn:
         store.add_application(
@@ -148,5 +187,4 @@ def submit_application(
                 "created_at": now,
             },
         )
-    audit.documents = [reference]
-    return Application(reference, "received", now)
+    return Application(subject, reference, "received", now, reason)

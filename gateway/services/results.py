@@ -5,29 +5,31 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from gateway.domain.mandate import Reason
 from gateway.domain.personal_code import PersonalCode
 from gateway.services.access import Access, authorise
 from gateway.store import queries
-from gateway.store.audit import AuditEntry
 
 
 @dataclass(frozen=True, slots=True)
 class ExamResults:
-    """The answer: whose results, and the results."""
+    """The answer: whose results, the results, and why the requester may see them."""
 
     subject: PersonalCode
     results: list[queries.ResultRow]
+    reason: Reason
+
+    @property
+    def documents(self) -> tuple[str, ...]:
+        """EP181 returns no documents."""
+        return ()
 
 
 def exam_results(
-    access: Access,
-    requester: PersonalCode,
-    subject: PersonalCode,
-    now: datetime,
-    audit: AuditEntry,
+    access: Access, requester: PersonalCode, subject: PersonalCode, now: datetime
 ) -> ExamResults:
     """EP181: passed results since 2010/2011 of published sessions, newest first."""
-    authorise(access, requester, subject, now, audit)
+    reason = authorise(access, requester, subject, now)
     with access.engine.connect() as conn:
         rows = queries.passed_results(conn, subject.digits, now)
-    return ExamResults(subject=subject, results=rows)
+    return ExamResults(subject=subject, results=rows, reason=reason)

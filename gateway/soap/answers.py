@@ -9,6 +9,7 @@ the tests validate every answer against the schema, so the contract holds either
 from __future__ import annotations
 
 import base64
+import hashlib
 from collections.abc import Iterable
 from copy import deepcopy
 from datetime import date, datetime
@@ -16,9 +17,9 @@ from datetime import date, datetime
 from lxml import etree
 
 from gateway.ns import SOAP11_ENV, VPIS
-from gateway.services.documents import Application, DownloadedDocument
+from gateway.services.documents import Application, DocumentList, DownloadedDocument, PaperCopy
 from gateway.services.results import ExamResults
-from gateway.store.documents import DocumentRow, PaperCopyRow
+from gateway.store.documents import PaperCopyRow
 
 _NSMAP = {"soapenv": SOAP11_ENV}
 _PAYLOAD_NSMAP = {"vpis": VPIS}
@@ -90,11 +91,11 @@ def _paper_copy(parent: etree._Element, row: PaperCopyRow) -> None:
     _add(paper, "requestedAt", _instant(row.requested_at))
 
 
-def documents(subject_display: str, rows: Iterable[DocumentRow]) -> etree._Element:
+def documents(answer: DocumentList) -> etree._Element:
     """``listDocumentsResponse`` (EP226)."""
-    element = _payload("listDocumentsResponse", subject_display)
+    element = _payload("listDocumentsResponse", answer.subject.display)
     listed = etree.SubElement(element, _q("documents"))
-    for row in rows:
+    for row in answer.rows:
         entry = etree.SubElement(listed, _q("document"))
         _add(entry, "number", row.number)
         _add(entry, "kind", row.kind)
@@ -109,31 +110,29 @@ def documents(subject_display: str, rows: Iterable[DocumentRow]) -> etree._Eleme
     return element
 
 
-def document(subject_display: str, doc: DownloadedDocument, mime_type: str,
-             sha256: str) -> etree._Element:
-    """``getDocumentResponse`` (EP226): the e-document in base64."""
-    element = _payload("getDocumentResponse", subject_display)
+def document(doc: DownloadedDocument) -> etree._Element:
+    """``getDocumentResponse`` (EP226): the e-document in base64, with its SHA-256."""
+    element = _payload("getDocumentResponse", doc.subject.display)
     _add(element, "documentNumber", doc.number)
     _add(element, "fileName", doc.file_name)
-    _add(element, "mimeType", mime_type)
+    _add(element, "mimeType", doc.mime_type)
     _add(element, "content", base64.b64encode(doc.content).decode("ascii"))
-    _add(element, "sha256", sha256)
+    _add(element, "sha256", hashlib.sha256(doc.content).hexdigest())
     return element
 
 
-def paper_copy(subject_display: str, number: str, row: PaperCopyRow,
-               already: bool) -> etree._Element:
+def paper_copy(answer: PaperCopy) -> etree._Element:
     """``requestPaperCopyResponse`` (EP226)."""
-    element = _payload("requestPaperCopyResponse", subject_display)
-    _add(element, "documentNumber", number)
-    _paper_copy(element, row)
-    _add(element, "alreadyRequested", "true" if already else "false")
+    element = _payload("requestPaperCopyResponse", answer.subject.display)
+    _add(element, "documentNumber", answer.number)
+    _paper_copy(element, answer.request)
+    _add(element, "alreadyRequested", "true" if answer.already_requested else "false")
     return element
 
 
-def application(subject_display: str, app: Application) -> etree._Element:
+def application(app: Application) -> etree._Element:
     """``submitDocumentApplicationResponse`` (EP226)."""
-    element = _payload("submitDocumentApplicationResponse", subject_display)
+    element = _payload("submitDocumentApplicationResponse", app.subject.display)
     _add(element, "reference", app.reference)
     _add(element, "status", app.status)
     _add(element, "receivedAt", _instant(app.received_at))

@@ -17,10 +17,7 @@ from typing import Any
 from uuid import uuid4
 
 from lxml import etree
-from spyne import Application
 from spyne import const as spyne_const
-from spyne.protocol.soap import Soap11
-from spyne.server.wsgi import WsgiApplication
 from sqlalchemy import text
 
 from gateway import metrics
@@ -32,14 +29,14 @@ from gateway.errors import (
     RequestTooLarge,
     VersionMismatch,
 )
-from gateway.ns import SOAP11_ENV, VPIS, XROAD, XROAD_ID
+from gateway.ns import VPIS, XROAD, XROAD_ID
 from gateway.runtime import Runtime
-from gateway.settings import SERVICE_CODES
 from gateway.signing.xmldsig import sign_enveloped
-from gateway.soap import contract, envelope, xroad
-from gateway.soap.call import ENVIRON_KEY, Call
+from gateway.soap import answers, contract, envelope, xroad
+from gateway.soap.call import Call
+from gateway.soap.dispatch import Dispatcher, Job
 from gateway.soap.faults import fault_envelope
-from gateway.soap.services import VpisService
+from gateway.soap.operations import SERVICE_CODES, check_allow_list
 from gateway.store import audit
 from gateway.xmlsafe import UnsafeXML, check_encoding, schema_errors
 
@@ -49,40 +46,13 @@ StartResponse = Callable[..., Any]
 XML = "text/xml; charset=utf-8"
 
 
-class _CheckedSoap11(Soap11):  # type: ignore[misc]  # spyne is untyped
-    """SOAP 1.1 that takes the tree the gateway already parsed and checked."""
-
-    def create_in_document(self, ctx: Any, charset: str | None = None) -> None:
-        call: Call = ctx.transport.req_env[ENVIRON_KEY]
-        ctx.in_document = (call.root, {})
-
-
-def _finish_document(ctx: Any) -> None:
-    """Sign the answer's payload, the last step before it is written out (RULES §6)."""
-    call: Call = ctx.transport.req_env[ENVIRON_KEY]
-    payload = ctx.out_document.find(f"{{{SOAP11_ENV}}}Body")[0]
-    sign_enveloped(payload, call.runtime.signer, id_value=f"vpis-{uuid4().hex}")
-
-
-def _spyne_app() -> WsgiApplication:
-    application = Application(
-        [VpisService],
-        tns=VPIS,
-        name="vpis",
-        in_protocol=_CheckedSoap11(),
-        out_protocol=Soap11(),
-    )
-    application.event_manager.add_listener("method_return_document", _finish_document)
-    return WsgiApplication(application)
-
-
 class GatewayApp:
     """The WSGI callable ``gateway serve`` runs."""
 
     def __init__(self, runtime: Runtime) -> None:
         self.runtime = runtime
         self.settings = runtime.settings
-        self._spyne = _spyne_app()
+        self._dispatcher = Dispatcher()
 
     def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
         method = environ.get("REQUEST_METHOD", "GET")
@@ -122,7 +92,6 @@ class GatewayApp:
         started = time.perf_counter()
         now = self.runtime.clock()
         call = Call(runtime=self.runtime, now=now, audit=audit.AuditEntry(at=now))
-        environ[ENVIRON_KEY] = call
         try:
             status, body = self._answer(environ, call)
             call.audit.outcome = "allowed"
@@ -186,21 +155,13 @@ class GatewayApp:
             raise InvalidRequest("the body does not match the service code")
         if schema_errors(contract.body_schema(), call.envelope.payload):
             raise InvalidRequest("the body does not match the schema")
-        return self._run_spyne(environ, call)
-
-    def _run_spyne(self, environ: dict[str, Any], call: Call) -> tuple[int, bytes]:
-        captured: dict[str, Any] = {}
-
-        def start(status: str, headers: list[tuple[str, str]], exc_info: Any = None) -> None:
-            captured["status"] = int(status.split(" ", 1)[0])
-
-        environ = dict(environ, CONTENT_TYPE="text/xml; charset=utf-8")
-        body = b"".join(self._spyne(environ, start))
-        if call.error is not None:
-            raise call.error
-        if captured.get("status") != 200:
-            raise InternalError(f"spyne answered {captured.get('status')}")
-        return 200, body
+        job = Job(self.runtime, call.headers.requester, call.envelope.payload, now=call.now,
+                  audit=call.audit)
+        payload = self._dispatcher.dispatch(call.root, job)
+        answer = answers.envelope(call.headers.elements, payload)
+        # RULES §6: the payload is signed last, as it leaves.
+        sign_enveloped(payload, self.runtime.signer, id_value=f"vpis-{uuid4().hex}")
+        return 200, bytes(etree.tostring(answer, xml_declaration=True, encoding="UTF-8"))
 
 
 def _check_content_type(value: str, data: bytes) -> None:
@@ -320,6 +281,7 @@ def create_app(runtime: Runtime) -> GatewayApp:
     # spyne runs a full gc.collect() every second to close files it may have left open; the
     # gateway opens none, and the pause showed in every p99 latency.
     spyne_const.MIN_GC_INTERVAL = float("inf")
+    check_allow_list(runtime.settings)
     contract.body_schema()  # compile the schemas now, not on the first request
     contract.header_schema()
     return GatewayApp(runtime)

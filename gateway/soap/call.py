@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 
 from lxml import etree
 
@@ -12,8 +11,6 @@ from gateway.runtime import Runtime
 from gateway.soap.envelope import Envelope
 from gateway.soap.xroad import XRoadHeaders
 from gateway.store.audit import AuditEntry
-
-ENVIRON_KEY = "vpis.call"
 
 
 @dataclass
@@ -25,16 +22,9 @@ class Call:
     audit: AuditEntry
     envelope: Envelope | None = None
     headers: XRoadHeaders | None = None
-    error: BaseException | None = None
 
     @property
     def root(self) -> etree._Element:
         assert self.envelope is not None
         return self.envelope.payload.getroottree().getroot()
 
-
-def current(ctx: Any) -> Call:
-    """The :class:`Call` of a spyne method context."""
-    call = ctx.transport.req_env[ENVIRON_KEY]
-    assert isinstance(call, Call)
-    return call

@@ -16,8 +16,9 @@ from lxml import etree
 from gateway import xroad as protocol
 from gateway.domain.personal_code import PersonalCode, parse_user_id
 from gateway.errors import InvalidPersonalCode, InvalidRequest, InvalidUserId, UnknownClient
-from gateway.settings import SERVICE_CODES, Settings
+from gateway.settings import Settings
 from gateway.soap import contract
+from gateway.soap.operations import SERVICE_CODES
 from gateway.xroad import HeaderProblem
 
 

@@ -1,0 +1,95 @@
+"""spyne as the gateway's SOAP dispatcher.
+
+The gateway is a spyne *transport* (a :class:`spyne.server.ServerBase`): the WSGI boundary in
+:mod:`gateway.soap.app` has already read, parsed and checked the request, so it hands spyne the
+checked tree, and spyne's method map picks the operation by the body's element. Each spyne
+method is made from a row of the operation table and performs it; the call travels in spyne's
+user-defined context (``ctx.udc``). An operation's error is kept as raised through
+:meth:`Application.call_wrapper`, the hook spyne documents for application-wide exception
+handling, so that the boundary — and only it — turns it into a fault.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from lxml import etree
+from spyne import AnyXml, Application, Fault, MethodContext, ServiceBase, rpc
+from spyne.protocol import ProtocolBase
+from spyne.protocol.soap import Soap11
+from spyne.server import ServerBase
+
+from gateway.domain.personal_code import PersonalCode
+from gateway.errors import InternalError, InvalidRequest
+from gateway.ns import VPIS
+from gateway.runtime import Runtime
+from gateway.soap.operations import OPERATIONS, Operation
+from gateway.store.audit import AuditEntry
+
+
+@dataclass(slots=True)
+class Job:
+    """What one spyne method needs, and what it left: the user-defined context of a call."""
+
+    runtime: Runtime
+    requester: PersonalCode
+    payload: etree._Element
+    now: datetime
+    audit: AuditEntry
+    error: BaseException | None = None
+
+
+def _method(operation: Operation[Any, Any]) -> Any:
+    def perform(ctx: Any, _first_child: Any) -> etree._Element:
+        job: Job = ctx.udc
+        return operation.perform(job.runtime, job.requester, job.payload, job.now, job.audit)
+
+    perform.__name__ = perform.__qualname__ = operation.code
+    return rpc(AnyXml, _returns=AnyXml, _body_style="bare", _in_message_name=operation.code,
+               _out_message_name=f"{operation.code}Response")(perform)
+
+
+class _GatewayApplication(Application):  # type: ignore[misc]  # spyne is untyped
+    def call_wrapper(self, ctx: Any) -> Any:
+        try:
+            return super().call_wrapper(ctx)
+        except Exception as exc:  # kept as raised: the boundary decides what the caller sees
+            ctx.udc.error = exc
+            raise Fault("Server") from None
+
+
+class Dispatcher(ServerBase):  # type: ignore[misc]  # spyne is untyped
+    """The operations of the table, dispatched by spyne."""
+
+    transport = "http://schemas.xmlsoap.org/soap/http"
+
+    def __init__(self) -> None:
+        service = type("VpisService", (ServiceBase,),
+                       {op.code: _method(op) for op in OPERATIONS})
+        super().__init__(_GatewayApplication([service], tns=VPIS, name="vpis",
+                                             in_protocol=Soap11(), out_protocol=Soap11()))
+
+    def dispatch(self, envelope: etree._Element, job: Job) -> etree._Element:
+        """Perform the operation the checked request ``envelope`` names; its answer payload."""
+        ctx = MethodContext(self, MethodContext.SERVER)
+        ctx.in_document = (envelope, {})  # parsed and checked already
+        protocol = self.app.in_protocol
+        protocol.decompose_incoming_envelope(ctx, ProtocolBase.REQUEST)
+        try:
+            ctx, *_ = protocol.generate_method_contexts(ctx)
+        except Fault:  # no operation of that name (the checks before make this unreachable)
+            raise InvalidRequest("unknown operation") from None
+        ctx.udc = job
+        self.get_in_object(ctx)
+        if ctx.in_error is not None:
+            raise InvalidRequest("the body could not be read")
+        self.get_out_object(ctx)
+        if job.error is not None:
+            raise job.error
+        if ctx.out_error is not None:
+            raise InternalError(f"spyne: {ctx.out_error}")
+        payload = ctx.out_object[0]
+        assert isinstance(payload, etree._Element)
+        return payload

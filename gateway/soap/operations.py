@@ -1,0 +1,130 @@
+"""The operation table: every X-Road operation the gateway publishes, declared once.
+
+A row names the X-Road service code (the request element's name; the answer is
+``<code>Response``), its English ``xrd:title`` as the WSDL has it, the reader of the request (a
+tree already validated against ``schemas/vpis.xsd``), the plain service function that decides,
+and the builder of the answer's payload. spyne's dispatch, the service codes that settings and
+the allow-list accept, and the metrics' labels all come from here; a test checks that this
+table, ``vpis.xsd`` and ``vpis.wsdl`` agree operation by operation.
+
+Adding an operation: its elements in ``schemas/vpis.xsd`` and ``wsdl/vpis.wsdl``, one row here
+(with a reader in :mod:`gateway.soap.requests` when its request has a new shape), one service
+function in :mod:`gateway.services`, one answer builder in :mod:`gateway.soap.answers`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, Generic, Protocol, TypeVar
+
+from lxml import etree
+
+from gateway.domain.personal_code import PersonalCode
+from gateway.errors import ConfigurationError
+from gateway.runtime import Runtime
+from gateway.services import documents as ep226
+from gateway.services import results as ep181
+from gateway.settings import Settings
+from gateway.soap import answers, requests
+from gateway.store.audit import AuditEntry
+
+
+class Request(Protocol):
+    """Every request names its subject (``personalCode``)."""
+
+    @property
+    def subject(self) -> PersonalCode: ...
+
+
+class Decision(Protocol):
+    """What a service function decided, for the audit record (RULES §7)."""
+
+    @property
+    def reason(self) -> str: ...
+
+    @property
+    def documents(self) -> tuple[str, ...]: ...
+
+
+Req = TypeVar("Req", bound=Request)
+Res = TypeVar("Res", bound=Decision)
+
+
+@dataclass(frozen=True, slots=True)
+class Operation(Generic[Req, Res]):
+    """One published operation."""
+
+    code: str
+    title: str
+    read: Callable[[etree._Element], Req]
+    serve: Callable[[Runtime, PersonalCode, Req, datetime], Res]
+    answer: Callable[[Res], etree._Element]
+
+    def perform(self, runtime: Runtime, requester: PersonalCode, payload: etree._Element,
+                now: datetime, audit: AuditEntry) -> etree._Element:
+        """Read the request, decide, record the decision in ``audit``, build the answer."""
+        request = self.read(payload)
+        audit.subject_code = request.subject.digits  # before deciding: refusals carry it too
+        result = self.serve(runtime, requester, request, now)
+        audit.reason = str(result.reason)
+        audit.documents = list(result.documents)
+        return self.answer(result)
+
+
+OPERATIONS: tuple[Operation[Any, Any], ...] = (
+    Operation(
+        "getExamResults",
+        "Centralized exam results (EP181)",
+        requests.subject,
+        lambda rt, who, req, now: ep181.exam_results(rt.access, who, req.subject, now),
+        answers.exam_results,
+    ),
+    Operation(
+        "listDocuments",
+        "Certificates and state-language proficiency documents (EP226)",
+        requests.subject,
+        lambda rt, who, req, now: ep226.list_documents(rt.access, who, req.subject, now),
+        answers.documents,
+    ),
+    Operation(
+        "getDocument",
+        "Download an e-document (EP226)",
+        requests.document,
+        lambda rt, who, req, now: ep226.get_document(
+            rt.access, rt.issuer, who, req.subject, req.number, now),
+        answers.document,
+    ),
+    Operation(
+        "requestPaperCopy",
+        "Request a paper copy (EP226)",
+        requests.paper_copy,
+        lambda rt, who, req, now: ep226.request_paper_copy(
+            rt.access, who, req.subject, req.number, req.address, now),
+        answers.paper_copy,
+    ),
+    Operation(
+        "submitDocumentApplication",
+        "Application for a missing document (EP226)",
+        requests.application,
+        lambda rt, who, req, now: ep226.submit_application(
+            rt.access, who, req.subject, req.exam_code, req.school_year, req.text, req.email,
+            now),
+        answers.application,
+    ),
+)
+
+BY_CODE: dict[str, Operation[Any, Any]] = {op.code: op for op in OPERATIONS}
+SERVICE_CODES: tuple[str, ...] = tuple(BY_CODE)
+"""The X-Road service codes the gateway publishes."""
+
+
+def check_allow_list(settings: Settings) -> None:
+    """Refuse an allow-list that names a service code the table does not publish."""
+    unknown = sorted(set(settings.allowed_clients) - set(SERVICE_CODES))
+    if unknown:
+        raise ConfigurationError(
+            f"refused settings: allowed_clients: unknown service code {unknown[0]!r} "
+            f"(published: {', '.join(SERVICE_CODES)})"
+        )
