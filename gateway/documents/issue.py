@@ -20,6 +20,7 @@ from sqlalchemy import Engine
 from gateway import metrics
 from gateway.documents.model import CertificateData, Institution, LanguageDocumentData, Part
 from gateway.documents.render import render_certificate, render_language_document
+from gateway.domain.documents import DocumentKind
 from gateway.signing.asice import seal_pdf
 from gateway.signing.keys import SigningKey
 from gateway.store import documents as store
@@ -56,10 +57,10 @@ def _display(digits: str) -> str:
 def printable(sources: Mapping[str, Any]) -> CertificateData | LanguageDocumentData:
     """What is printed on the document, from its rows in the store."""
     doc, person = sources["document"], sources["person"]
-    if doc.kind != "ce_certificate":
+    if doc.kind != DocumentKind.CE_CERTIFICATE:
         return LanguageDocumentData(
             number=doc.number,
-            kind=doc.kind,
+            kind=DocumentKind(doc.kind),
             issued_on=doc.issued_on,
             title=doc.title,
             given_name=person.given_name,

@@ -14,11 +14,11 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Literal, NamedTuple
 
+from gateway.domain.documents import LANGUAGE_KINDS, DocumentKind
+
 Level = Literal["basic", "secondary"]
 """Level of education of an exam session: basic (9th grade) or general secondary."""
 
-LanguageDocumentKind = Literal["language_decision", "language_statement"]
-"""The two state-language-proficiency documents of EP226 (RULES §4, §9 ``kind``)."""
 
 CEFR_LEVELS = ("A1", "A2", "B1", "B2", "C1", "C2")
 """Levels of the Common European Framework of Reference for Languages."""
@@ -97,7 +97,7 @@ class LanguageDocumentData:
 
     number: str
     """Document number, e.g. ``2024/VVPP-000121``."""
-    kind: LanguageDocumentKind
+    kind: DocumentKind
     issued_on: date
     title: str
     """Title of the document as listed by EP226; also the PDF title."""
@@ -112,7 +112,7 @@ class LanguageDocumentData:
 
     def __post_init__(self) -> None:
         _check_common(self.number, self.given_name, self.family_name, self.personal_code)
-        if self.kind not in ("language_decision", "language_statement"):
+        if self.kind not in LANGUAGE_KINDS:
             raise ValueError(f"unknown language document kind {self.kind!r}")
         if self.level is not None and self.level not in CEFR_LEVELS:
             raise ValueError(f"unknown proficiency level {self.level!r}")

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from datetime import date
 
-from gateway.documents.model import LanguageDocumentData, LanguageDocumentKind, Level
+from gateway.documents.model import LanguageDocumentData, Level
+from gateway.domain.documents import DocumentKind
 
 Bilingual = tuple[str, str]
 """A Latvian text and its English subtitle."""
@@ -24,13 +25,13 @@ CERTIFICATE_TITLE: Bilingual = (
     "CENTRALIZĒTĀ EKSĀMENA SERTIFIKĀTS",
     "Certificate of centralized examination",
 )
-LANGUAGE_TITLES: dict[LanguageDocumentKind, tuple[str, str, str]] = {
-    "language_decision": (
+LANGUAGE_TITLES: dict[DocumentKind, tuple[str, str, str]] = {
+    DocumentKind.LANGUAGE_DECISION: (
         "LĒMUMS",
         "par valsts valodas prasmes līmeni",
         "Decision on the level of state language proficiency",
     ),
-    "language_statement": (
+    DocumentKind.LANGUAGE_STATEMENT: (
         "IZZIŅA",
         "par valsts valodas prasmes pārbaudes rezultātiem",
         "Statement on the results of the state language proficiency test",
@@ -93,7 +94,7 @@ def language_body(data: LanguageDocumentData) -> str:
     """The body of a language document: its own text, or the standard wording for its kind."""
     if data.text is not None:
         return data.text
-    if data.kind == "language_decision":
+    if data.kind == DocumentKind.LANGUAGE_DECISION:
         if data.level is None:
             return "Valsts izglītības satura centrs ir izvērtējis personas valsts valodas prasmi."
         return (

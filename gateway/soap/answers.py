@@ -87,7 +87,7 @@ def exam_results(answer: ExamResults) -> etree._Element:
 def _paper_copy(parent: etree._Element, row: PaperCopyRow) -> None:
     paper = etree.SubElement(parent, _q("paperCopy"))
     _add(paper, "requestId", str(row.request_id))
-    _add(paper, "status", row.status)
+    _add(paper, "status", str(row.status))
     _add(paper, "requestedAt", _instant(row.requested_at))
 
 
@@ -98,7 +98,7 @@ def documents(answer: DocumentList) -> etree._Element:
     for row in answer.rows:
         entry = etree.SubElement(listed, _q("document"))
         _add(entry, "number", row.number)
-        _add(entry, "kind", row.kind)
+        _add(entry, "kind", str(row.kind))
         _add(entry, "title", row.title)
         _add(entry, "issuedOn", _day(row.issued_on))
         for name, value in (("examCode", row.exam_code), ("examName", row.exam_name),

@@ -11,6 +11,7 @@ from sqlalchemy import Connection, and_, bindparam, exists, insert, select, upda
 from sqlalchemy.exc import IntegrityError
 
 from gateway.domain.age import riga_date
+from gateway.domain.documents import DocumentKind, PaperCopyStatus
 from gateway.store.models import (
     Document,
     DocumentApplication,
@@ -30,7 +31,7 @@ FIRST_ISSUE_DATE = date(2023, 1, 1)
 @dataclass(frozen=True, slots=True)
 class PaperCopyRow:
     request_id: int
-    status: str
+    status: PaperCopyStatus
     requested_at: datetime
 
 
@@ -39,7 +40,7 @@ class DocumentRow:
     """One document as EP226 lists it."""
 
     number: str
-    kind: str
+    kind: DocumentKind
     title: str
     issued_on: date
     exam_code: str | None
@@ -62,7 +63,7 @@ _VISIBLE = and_(
     Document.issued_on <= bindparam("today"),
     (Document.session_code.is_(None))
     | (ExamSession.published_at <= bindparam("now", type_=UtcDateTime())),
-    (Document.kind != "ce_certificate") | _PASSED,
+    (Document.kind != DocumentKind.CE_CERTIFICATE) | _PASSED,
 )
 _LIST = (
     select(
@@ -101,7 +102,7 @@ def visible_documents(conn: Connection, personal_code: str, now: datetime) -> li
     """The subject's documents EP226 shows at ``now``, newest first, with paper-copy state."""
     rows = conn.execute(VISIBLE_DOCUMENTS, visibility(personal_code, now)).all()
     papers = _latest_paper_copies(conn, [r[0] for r in rows])
-    return [DocumentRow(*row, paper_copy=papers.get(row[0])) for row in rows]
+    return [_row(row, papers.get(row[0])) for row in rows]
 
 
 def visible_document(
@@ -112,14 +113,21 @@ def visible_document(
     row = conn.execute(VISIBLE_DOCUMENT, params).first()
     if row is None:
         return None
-    return DocumentRow(*row, paper_copy=_latest_paper_copies(conn, [number]).get(number))
+    return _row(row, _latest_paper_copies(conn, [number]).get(number))
+
+
+def _row(row: Any, paper_copy: PaperCopyRow | None) -> DocumentRow:
+    number, kind, title, issued_on, exam_code, exam_name, school_year = row
+    return DocumentRow(number, DocumentKind(kind), title, issued_on, exam_code, exam_name,
+                       school_year, paper_copy)
 
 
 def _latest_paper_copies(conn: Connection, numbers: list[str]) -> dict[str, PaperCopyRow]:
     if not numbers:
         return {}
     rows = conn.execute(_PAPER_COPIES, {"numbers": numbers})
-    return {number: PaperCopyRow(rid, status, at) for number, rid, status, at in rows}
+    return {number: PaperCopyRow(rid, PaperCopyStatus(status), at)
+            for number, rid, status, at in rows}
 
 
 def stored_edoc(conn: Connection, number: str) -> bytes | None:
@@ -194,7 +202,7 @@ def open_paper_copy(
                     requester_code=requester,
                     subject_code=subject,
                     address=address,
-                    status="open",
+                    status=PaperCopyStatus.OPEN,
                     created_at=now,
                     updated_at=now,
                 )
@@ -211,10 +219,11 @@ def open_paper_copy(
 def _open_request(conn: Connection, number: str) -> PaperCopyRow | None:
     row = conn.execute(
         select(PaperCopyRequest.id, PaperCopyRequest.status, PaperCopyRequest.created_at).where(
-            PaperCopyRequest.document_number == number, PaperCopyRequest.status == "open"
+            PaperCopyRequest.document_number == number,
+            PaperCopyRequest.status == PaperCopyStatus.OPEN,
         )
     ).first()
-    return None if row is None else PaperCopyRow(*row)
+    return None if row is None else PaperCopyRow(row[0], PaperCopyStatus(row[1]), row[2])
 
 
 def add_application(conn: Connection, values: dict[str, Any]) -> None:

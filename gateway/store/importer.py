@@ -21,6 +21,7 @@ from typing import Any
 
 from sqlalchemy import Engine, select
 
+from gateway.domain.documents import DocumentKind
 from gateway.domain.personal_code import parse_personal_code
 from gateway.errors import ImportRejected, InvalidPersonalCode
 from gateway.settings import REPO_ROOT
@@ -246,7 +247,7 @@ class _Rows:
         code = _code_digits("documents", i, "personal_code", r["personal_code"])
         self._ref("documents", i, "personal_code", "persons", code)
         session, exam = r.get("session"), r.get("exam")
-        if r["kind"] == "ce_certificate" and (session is None or exam is None):
+        if r["kind"] == DocumentKind.CE_CERTIFICATE and (session is None or exam is None):
             raise _reject("documents", i, "session", "a CE certificate needs its session and exam")
         if session is not None:
             self._ref("documents", i, "session", "sessions", session)

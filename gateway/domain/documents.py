@@ -1,0 +1,34 @@
+"""The kinds and states of the documents VPIS issues: one list each, used by the importer, the
+store, the renderer, the wording and the answers (RULES §4, §9, §13). ``schemas/vpis.xsd`` and
+``schemas/import.schema.json`` enumerate the same values; a test holds them together."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class DocumentKind(StrEnum):
+    """What a document is (RULES §9 ``kind``)."""
+
+    CE_CERTIFICATE = "ce_certificate"
+    """Certificate of a centralized exam: belongs to a session and an exam."""
+    LANGUAGE_DECISION = "language_decision"
+    """Decision on the level of state-language proficiency."""
+    LANGUAGE_STATEMENT = "language_statement"
+    """Statement on the results of the state-language proficiency test."""
+
+    @property
+    def is_certificate(self) -> bool:
+        return self is DocumentKind.CE_CERTIFICATE
+
+
+LANGUAGE_KINDS = frozenset({DocumentKind.LANGUAGE_DECISION, DocumentKind.LANGUAGE_STATEMENT})
+"""The state-language-proficiency documents of EP226."""
+
+
+class PaperCopyStatus(StrEnum):
+    """Where a request for a paper copy stands (``vpis:RequestStatus``)."""
+
+    OPEN = "open"
+    SENT = "sent"
+    CANCELLED = "cancelled"
