@@ -64,12 +64,6 @@ class InvalidPersonalCode(ClientError):
     message_en = "The personal code is not valid."
 
 
-class InvalidDocumentNumber(ClientError):
-    code = "InvalidRequest"
-    message_lv = "Dokumenta numurs nav derīgs."
-    message_en = "The document number is not valid."
-
-
 class UnknownClient(ClientError):
     code = "UnknownClient"
     message_lv = "Pieprasītājam sistēmai nav piekļuves šim pakalpojumam."

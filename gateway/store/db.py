@@ -15,7 +15,6 @@ from alembic import command
 from alembic.config import Config
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
-from sqlalchemy.orm import sessionmaker
 
 from gateway.settings import Settings
 
@@ -52,11 +51,6 @@ def create_engine_for(settings: Settings) -> Engine:
     return create_engine_from_url(
         settings.effective_database_url, pool_size=settings.database_pool_size
     )
-
-
-def session_factory(engine: Engine) -> sessionmaker[Any]:
-    """A session factory bound to ``engine`` (objects stay readable after commit)."""
-    return sessionmaker(engine, expire_on_commit=False)
 
 
 def alembic_config(engine: Engine) -> Config:
