@@ -10,17 +10,18 @@ payload (:func:`gateway.signing.xmldsig.verify_enveloped`), by a certificate the
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 
 from cryptography import x509
-from cryptography.exceptions import InvalidSignature
 from lxml import etree
 
-from gateway.errors import ConfigurationError, SignatureInvalid
+from gateway.errors import SignatureInvalid
 from gateway.ns import DS, SOAP11_ENV
 from gateway.signing.asice import ASICE_MIMETYPE, MANIFEST_NS, read_container
-from gateway.signing.xades_verify import common_name, verify_xades
+from gateway.signing.trust import check_path, common_name, load_anchors
+from gateway.signing.xades_verify import verify_xades
 from gateway.signing.xmldsig import b64decode_strict, verify_enveloped
 from gateway.xmlsafe import UnsafeXML, parse_message
 
@@ -31,16 +32,22 @@ MAX_ANSWER_BYTES = 16 * 1024 * 1024
 _ZIP_MAGIC = b"PK\x03\x04"
 
 
+Anchors = x509.Certificate | Sequence[x509.Certificate]
+"""The pinned root or roots (a PEM file may hold several, e.g. the old and the new CA)."""
+
+
+def _roots(anchors: Anchors) -> Sequence[x509.Certificate]:
+    return (anchors,) if isinstance(anchors, x509.Certificate) else anchors
+
+
 def verify_file(path: Path, *, ca_file: Path) -> list[str]:
     """Verify the ``.edoc`` or signed SOAP answer in ``path`` by its content (ZIP or XML).
 
-    Raises :class:`ConfigurationError` if ``ca_file`` is not a readable PEM certificate,
-    :class:`SignatureInvalid` if the file does not verify (or is neither ZIP nor XML).
+    ``ca_file`` holds the pinned root certificate(s), PEM. Raises :class:`ConfigurationError`
+    if it is not a readable PEM certificate, :class:`SignatureInvalid` if the file does not
+    verify (or is neither ZIP nor XML).
     """
-    try:
-        ca_certificate = x509.load_pem_x509_certificates(ca_file.read_bytes())[0]
-    except (OSError, ValueError):
-        raise ConfigurationError(f"cannot read a PEM CA certificate from {ca_file}") from None
+    ca_certificate = load_anchors(ca_file)
     try:
         data = path.read_bytes()
     except OSError as exc:
@@ -52,9 +59,7 @@ def verify_file(path: Path, *, ca_file: Path) -> list[str]:
     raise SignatureInvalid("neither an .edoc (ZIP) nor a SOAP answer (XML)", reason="format")
 
 
-def verify_edoc(
-    data: bytes, *, ca_certificate: x509.Certificate, now: datetime | None = None
-) -> list[str]:
+def verify_edoc(data: bytes, *, ca_certificate: Anchors, now: datetime | None = None) -> list[str]:
     """Verify an ASiC-E container sealed with XAdES-B-B against ``ca_certificate``.
 
     Checks the container (:func:`~gateway.signing.asice.read_container`), that the manifest
@@ -85,12 +90,12 @@ def verify_edoc(
 
 
 def verify_soap_answer(
-    data: bytes, *, ca_certificate: x509.Certificate, now: datetime | None = None
+    data: bytes, *, ca_certificate: Anchors, now: datetime | None = None
 ) -> list[str]:
     """Verify the enveloped signature on the payload of a SOAP 1.1 answer (RULES §6).
 
-    The certificate embedded in the signature must be issued by ``ca_certificate`` and valid
-    ``now``; the signature is then checked against it with
+    The certificate embedded in the signature (with any intermediates after it) must lead to a
+    pinned root and be valid ``now``; the signature is then checked against it with
     :func:`~gateway.signing.xmldsig.verify_enveloped`.
     """
     try:
@@ -108,24 +113,22 @@ def verify_soap_answer(
         raise SignatureInvalid("the answer is a SOAP fault, which is not signed", reason="fault")
     local = etree.QName(payload).localname
     checks = [f"SOAP answer: payload {local} (Id {payload.get('Id')})"]
-    cert_text = payload.findtext(
+    texts = [e.text for e in payload.iterfind(
         f"{{{DS}}}Signature/{{{DS}}}KeyInfo/{{{DS}}}X509Data/{{{DS}}}X509Certificate"
-    )
-    if cert_text is None:
+    )]
+    if not texts:
         raise SignatureInvalid("the payload carries no signing certificate", reason="structure")
     try:
-        certificate = x509.load_der_x509_certificate(b64decode_strict(cert_text, "certificate"))
-        certificate.verify_directly_issued_by(ca_certificate)
-    except (ValueError, TypeError, InvalidSignature):
+        certificate, *intermediates = [
+            x509.load_der_x509_certificate(b64decode_strict(t, "certificate")) for t in texts
+        ]
+    except ValueError:
         raise SignatureInvalid(
-            "the signing certificate is not issued by the given CA", reason="certificate-chain"
+            "the signing certificate is malformed", reason="certificate-chain"
         ) from None
-    at = now or datetime.now(UTC)
-    if not certificate.not_valid_before_utc <= at <= certificate.not_valid_after_utc:
-        raise SignatureInvalid(
-            "the signing certificate is not valid now", reason="certificate-validity"
-        )
-    checks.append(f"certificate: issued by {common_name(ca_certificate)}, valid now")
+    chain = check_path(certificate, intermediates, _roots(ca_certificate), now or datetime.now(UTC))
+    via = "".join(f" via {common_name(c)}" for c in chain[1:-1])
+    checks.append(f"certificate: issued by {common_name(chain[-1])}{via}, valid now")
     verify_enveloped(payload, expected_certificate=certificate)
     checks.append(
         f"signature: reference #{payload.get('Id')} digest and signature value valid "

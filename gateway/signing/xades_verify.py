@@ -1,46 +1,41 @@
-"""A strict verifier of the detached XAdES-B-B profile that :mod:`gateway.signing.xades` makes.
+"""A verifier of the detached XAdES-B-B profile that :mod:`gateway.signing.xades` makes.
 
 It accepts one ``ds:Signature`` in an ``asic:XAdESSignatures`` document (ETSI EN 319 162-1
-§A.5) and checks, in this order, failing at the first problem: the structure and the
-algorithms (exc-C14N, SHA-256, RSA-SHA256/ECDSA-SHA256 only); that every data file is
-referenced exactly once, without transforms, and every other reference is the one to the
-signed properties (EN 319 132-1 §4.4.1); the data digests (XMLDSig 1.1 §3.2.1); the digest of
-the signed properties; ``SigningCertificateV2`` against the certificate in ``ds:KeyInfo``
-(EN 319 132-1 §5.2.2); the signature value over the exc-C14N ``ds:SignedInfo`` (XMLDSig 1.1
-§3.2.2); ``DataObjectFormat`` per data file (§5.2.4); the certificate's issuance by the pinned
-CA and its validity at the signing time (§5.2.1). IDs must be unique (against wrapping, XMLDSig
-1.1 §8.1.3); the signed properties are found by position, not by a search for the ID.
+§A.5) and checks, failing at the first problem: the structure and the algorithms (exc-C14N,
+SHA-256, RSA-SHA256/ECDSA-SHA256 only); that every data file is referenced exactly once,
+without transforms, and every other reference is the one to the signed properties
+(EN 319 132-1 §4.4.1); ``SigningCertificateV2`` against the certificate in ``ds:KeyInfo``
+(§5.2.2) and ``SigningTime`` (§5.2.1); then, by signxml's XAdES verifier
+(:mod:`gateway.signing.pinned`), the data digests (XMLDSig 1.1 §3.2.1), the signed properties'
+digest and the signature value (§3.2.2); ``DataObjectFormat`` per data file (§5.2.4); last, the
+path from the certificate through the intermediates in ``ds:KeyInfo`` to a pinned root, valid
+at the signing time (:mod:`gateway.signing.trust`). IDs must be unique (against wrapping,
+XMLDSig 1.1 §8.1.3); the signed properties are found by position, not by a search for the ID.
 """
 
 from __future__ import annotations
 
 import hashlib
 import hmac
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from urllib.parse import unquote
 
 from cryptography import x509
-from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.serialization import Encoding
 from lxml import etree
 
 from gateway.errors import SignatureInvalid
 from gateway.ns import DS, XADES
 from gateway.signing.config import SignatureAlgorithm
+from gateway.signing.pinned import verify_detached
+from gateway.signing.trust import check_path, common_name
 from gateway.signing.xades import ASIC, SIGNED_PROPERTIES_TYPE, issuer_serial_v2
-from gateway.signing.xmldsig import (
-    EXC_C14N,
-    SHA256,
-    SIGNATURE_METHODS,
-    b64decode_strict,
-    exc_c14n,
-    signature_ok,
-)
+from gateway.signing.xmldsig import EXC_C14N, SHA256, SIGNATURE_METHODS, b64decode_strict
 from gateway.xmlsafe import UnsafeXML, parse_message
 
-__all__ = ["MAX_SIGNATURE_BYTES", "VerifiedSignature", "common_name", "verify_xades"]
+__all__ = ["MAX_SIGNATURE_BYTES", "VerifiedSignature", "verify_xades"]
 
 MAX_SIGNATURE_BYTES = 1024 * 1024
 _CLOCK_SKEW = timedelta(minutes=5)
@@ -54,6 +49,8 @@ class VerifiedSignature:
     checks: list[str]
     signing_time: datetime
     certificate: x509.Certificate
+    """The signing certificate; ``chain`` is its path to the pinned root."""
+    chain: list[x509.Certificate]
     mime_types: dict[str, str]
     """The signed MIME type (``DataObjectFormat``) of each data file, by name."""
 
@@ -62,10 +59,11 @@ def verify_xades(
     signature_xml: bytes,
     data_files: Mapping[str, bytes],
     *,
-    ca_certificate: x509.Certificate,
+    ca_certificate: x509.Certificate | Sequence[x509.Certificate],
     now: datetime | None = None,
 ) -> VerifiedSignature:
-    """Verify ``signature_xml`` over ``data_files`` (name → bytes); raise SignatureInvalid."""
+    """Verify ``signature_xml`` over ``data_files`` (name → bytes) against the pinned root(s)
+    ``ca_certificate``; raise SignatureInvalid."""
     try:
         root = parse_message(signature_xml, max_bytes=MAX_SIGNATURE_BYTES)
     except UnsafeXML as exc:
@@ -97,36 +95,30 @@ def verify_xades(
         signed_props, _xades("SignedSignatureProperties"), _xades("SignedDataObjectProperties")
     )
 
-    file_refs, props_digest = _sort_references(references, data_files, signed_props.get("Id"))
-    checks = [f"references: {len(file_refs)} data file(s) and the signed properties, SHA-256"]
-    for name, (_ref_id, digest) in file_refs.items():
-        if not hmac.compare_digest(hashlib.sha256(data_files[name]).digest(), digest):
-            raise SignatureInvalid(f"data file {name}: digest does not match", reason="digest")
-        checks.append(f"data file {name}: SHA-256 matches reference")
-    if not hmac.compare_digest(hashlib.sha256(exc_c14n(signed_props)).digest(), props_digest):
-        raise SignatureInvalid(
-            "the signed properties' digest does not match", reason="signed-properties-digest"
-        )
-    checks.append("signed properties: digest matches")
-
-    certificate = _key_info_certificate(key_info)
+    file_refs = _sort_references(references, data_files, signed_props.get("Id"))
+    b64decode_strict(value.text, "signature-value")
+    certificate, intermediates = _key_info_certificates(key_info)
     signing_time = _signing_certificate_and_time(signature_props, certificate)
+    verify_detached(root, data_files, certificate, [algorithm],
+                    signed_properties_uri=f"#{signed_props.get('Id')}")
+    checks = [f"references: {len(file_refs)} data file(s) and the signed properties, SHA-256"]
+    checks += [f"data file {name}: SHA-256 matches reference" for name in file_refs]
+    checks.append("signed properties: digest matches")
     checks.append("signing certificate digest (SigningCertificateV2) matches")
-    raw = b64decode_strict(value.text, "signature-value")
-    if not signature_ok(certificate.public_key(), algorithm, exc_c14n(signed_info), raw):
-        raise SignatureInvalid("the signature value does not verify", reason="signature-value")
     checks.append(f"signature value: valid ({algorithm.value.upper()})")
     mime_types = _data_object_formats(object_props, file_refs)
     checks.append("data object formats: " + ", ".join(sorted(set(mime_types.values()))))
-    checks.append(_check_certificate(certificate, ca_certificate, signing_time, now))
-    return VerifiedSignature(checks, signing_time, certificate, mime_types)
+    anchors = (ca_certificate,) if isinstance(ca_certificate, x509.Certificate) else ca_certificate
+    chain, line = _check_certificate(certificate, intermediates, anchors, signing_time, now)
+    checks.append(line)
+    return VerifiedSignature(checks, signing_time, certificate, chain, mime_types)
 
 
 def _sort_references(
     references: list[etree._Element], data_files: Mapping[str, bytes], props_id: str | None
-) -> tuple[dict[str, tuple[str | None, bytes]], bytes]:
-    """Data-file references by file name (Id, digest), and the signed properties' digest."""
-    files: dict[str, tuple[str | None, bytes]] = {}
+) -> dict[str, str | None]:
+    """The Id of each data file's reference, by file name; the profile of every reference."""
+    files: dict[str, str | None] = {}
     props: list[bytes] = []
     for reference in references:
         if reference.get("Type") == SIGNED_PROPERTIES_TYPE:
@@ -158,7 +150,8 @@ def _sort_references(
                 f"reference {uri!r} does not name one data file of the container",
                 reason="reference",
             )
-        files[name] = (reference.get("Id"), _digest(digest_method, digest_value))
+        _digest(digest_method, digest_value)
+        files[name] = reference.get("Id")
     if len(props) != 1:
         raise SignatureInvalid(
             "expected one reference to the signed properties", reason="reference"
@@ -168,20 +161,25 @@ def _sort_references(
         raise SignatureInvalid(
             f"data files not signed: {', '.join(unsigned)}", reason="unsigned-file"
         )
-    return files, props[0]
+    return files
 
 
-def _key_info_certificate(key_info: etree._Element) -> x509.Certificate:
+def _key_info_certificates(
+    key_info: etree._Element,
+) -> tuple[x509.Certificate, list[x509.Certificate]]:
+    """The signing certificate (first in ``ds:X509Data``) and the intermediates after it."""
     (x509_data,) = _children(key_info, _ds("X509Data"))
-    certs = _children(x509_data, rest=_ds("X509Certificate"))
-    if not certs:
+    elements = _children(x509_data, rest=_ds("X509Certificate"))
+    if not elements:
         raise SignatureInvalid("KeyInfo holds no certificate", reason="structure")
     try:
-        return x509.load_der_x509_certificate(b64decode_strict(certs[0].text, "certificate"))
+        certs = [x509.load_der_x509_certificate(b64decode_strict(e.text, "certificate"))
+                 for e in elements]
     except ValueError:
         raise SignatureInvalid(
             "the certificate in KeyInfo is malformed", reason="certificate"
         ) from None
+    return certs[0], certs[1:]
 
 
 def _signing_certificate_and_time(props: etree._Element, certificate: x509.Certificate) -> datetime:
@@ -220,7 +218,7 @@ def _signing_certificate_and_time(props: etree._Element, certificate: x509.Certi
 
 
 def _data_object_formats(
-    props: etree._Element, file_refs: Mapping[str, tuple[str | None, bytes]]
+    props: etree._Element, file_refs: Mapping[str, str | None]
 ) -> dict[str, str]:
     formats: dict[str, list[str]] = {}
     for element in _children(props, rest=_xades("DataObjectFormat")):
@@ -229,7 +227,7 @@ def _data_object_formats(
             (mime.text or "").strip() if mime is not None else ""
         )
     mime_types: dict[str, str] = {}
-    for name, (ref_id, _digest_value) in file_refs.items():
+    for name, ref_id in file_refs.items():
         found = formats.get(f"#{ref_id}", []) if ref_id else []
         if len(found) != 1 or not found[0]:
             raise SignatureInvalid(
@@ -240,29 +238,19 @@ def _data_object_formats(
 
 
 def _check_certificate(
-    cert: x509.Certificate, ca: x509.Certificate, signing_time: datetime, now: datetime | None
-) -> str:
-    try:
-        cert.verify_directly_issued_by(ca)
-    except (ValueError, TypeError, InvalidSignature):
-        raise SignatureInvalid(
-            "the certificate is not issued by the given CA", reason="certificate-chain"
-        ) from None
+    cert: x509.Certificate,
+    intermediates: Sequence[x509.Certificate],
+    anchors: Sequence[x509.Certificate],
+    signing_time: datetime,
+    now: datetime | None,
+) -> tuple[list[x509.Certificate], str]:
     if signing_time > (now or datetime.now(UTC)) + _CLOCK_SKEW:
         raise SignatureInvalid("the signing time is in the future", reason="signing-time")
-    for each in (cert, ca):
-        if not each.not_valid_before_utc <= signing_time <= each.not_valid_after_utc:
-            raise SignatureInvalid(
-                "a certificate was not valid at the signing time", reason="certificate-validity"
-            )
-    try:
-        usage = cert.extensions.get_extension_for_class(x509.KeyUsage).value
-    except x509.ExtensionNotFound:
-        usage = None
-    if usage is not None and not (usage.digital_signature or usage.content_commitment):
-        raise SignatureInvalid("the certificate may not sign", reason="certificate-usage")
+    chain = check_path(cert, intermediates, anchors, signing_time)
     at = f"{signing_time:%Y-%m-%dT%H:%M:%SZ}"
-    return f"certificate: issued by {common_name(ca)}, valid at the signing time {at}"
+    via = "".join(f" via {common_name(c)}" for c in chain[1:-1])
+    issuer = common_name(chain[-1])
+    return chain, f"certificate: issued by {issuer}{via}, valid at the signing time {at}"
 
 
 def _signature_algorithm(uri: str | None) -> SignatureAlgorithm:
@@ -302,12 +290,6 @@ def _unique_ids(root: etree._Element) -> None:
                 if str(value) in seen:
                     raise SignatureInvalid("the document repeats an Id", reason="duplicate-id")
                 seen.add(str(value))
-
-
-def common_name(cert: x509.Certificate) -> str:
-    """The CN of ``cert``'s subject, else the whole subject (RFC 4514)."""
-    names = cert.subject.get_attributes_for_oid(x509.NameOID.COMMON_NAME)
-    return str(names[0].value) if names else cert.subject.rfc4514_string()
 
 
 def _der(cert: x509.Certificate) -> bytes:

@@ -3,12 +3,15 @@
 The profile of RULES §6, and nothing else: exclusive C14N 1.0 without comments and without
 inclusive prefixes, SHA-256 digests, RSA-SHA256 or ECDSA-SHA256 (RFC 6931 §2.3.2, §2.3.6), one
 ``ds:Reference`` to ``#<Id>`` with the enveloped-signature and exc-C14N transforms, and
-``ds:KeyInfo/ds:X509Data/ds:X509Certificate``. The ``ds:Signature`` is the last child of the
+``ds:KeyInfo/ds:X509Data/ds:X509Certificate`` (the signing certificate first, then any
+intermediates that came with the key). The ``ds:Signature`` is the last child of the
 signed element. Never SHA-1, never ``URI=""``.
 
 :func:`sign_enveloped` is on the hot path (every answer), so it builds the signature directly
 instead of going through a general library; signxml and xmlsec1 verify its output in the tests.
-:func:`verify_enveloped` is a strict verifier of exactly this profile.
+:func:`verify_enveloped` holds a signature to exactly this profile (structure, algorithms, the
+reference to the signed element, the pinned certificate) and has signxml check its digest and
+value (:mod:`gateway.signing.pinned`).
 """
 
 from __future__ import annotations
@@ -20,15 +23,12 @@ import hmac
 import re
 import uuid
 from collections.abc import Collection
-from copy import deepcopy
 
 from cryptography import x509
-from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa
 from cryptography.hazmat.primitives.asymmetric.utils import (
     decode_dss_signature,
-    encode_dss_signature,
 )
 from lxml import etree
 
@@ -36,6 +36,7 @@ from gateway.errors import InternalError, SignatureInvalid
 from gateway.ns import DS
 from gateway.signing.config import SignatureAlgorithm
 from gateway.signing.keys import SigningKey
+from gateway.signing.pinned import verify_enveloped_value
 
 EXC_C14N = "http://www.w3.org/2001/10/xml-exc-c14n#"
 ENVELOPED_SIGNATURE = "http://www.w3.org/2000/09/xmldsig#enveloped-signature"
@@ -89,6 +90,10 @@ def sign_enveloped(
     key_info = etree.SubElement(signature, _ds("KeyInfo"))
     x509_data = etree.SubElement(key_info, _ds("X509Data"))
     etree.SubElement(x509_data, _ds("X509Certificate")).text = key.certificate_b64
+    for issuer in key.chain:  # intermediates, so that a verifier pinning the root finds its path
+        etree.SubElement(x509_data, _ds("X509Certificate")).text = _b64(
+            issuer.public_bytes(serialization.Encoding.DER)
+        )
 
     signed_info_c14n = exc_c14n(signed_info)
     value.text = _b64(signature_value(key, signed_info_c14n))
@@ -150,7 +155,10 @@ def verify_enveloped(
     )
     enveloped, exc_transform = _expect(transforms, "Transform", "Transform")
     (x509_data,) = _expect(key_info, "X509Data")
-    (certificate,) = _expect(x509_data, "X509Certificate")
+    certificates = [c for c in x509_data if isinstance(c.tag, str)]
+    if not certificates or any(c.tag != _ds("X509Certificate") for c in certificates):
+        raise SignatureInvalid("unexpected content in ds:X509Data", reason="structure")
+    certificate = certificates[0]  # the signing certificate; intermediates may follow
     for node in (c14n, method, enveloped, exc_transform, digest_method):
         _expect(node)
 
@@ -164,17 +172,10 @@ def verify_enveloped(
     expected = expected_certificate.public_bytes(serialization.Encoding.DER)
     if not hmac.compare_digest(embedded, expected):
         raise SignatureInvalid("the certificate is not the expected one", reason="certificate")
-
-    unsigned = deepcopy(element)
-    _remove_keeping_tail(unsigned[element.index(signature)])
-    digest = hashlib.sha256(exc_c14n(unsigned)).digest()
-    if not hmac.compare_digest(digest, b64decode_strict(digest_value.text, "digest")):
-        raise SignatureInvalid("the digest of the signed element does not match", reason="digest")
-
-    signed_info_c14n = exc_c14n(signed_info)
-    raw = b64decode_strict(value.text, "signature-value")
-    if not signature_ok(expected_certificate.public_key(), algorithm, signed_info_c14n, raw):
-        raise SignatureInvalid("the signature value does not verify", reason="signature-value")
+    b64decode_strict(digest_value.text, "digest")
+    b64decode_strict(value.text, "signature-value")
+    # The profile and the reference are ours; the digest and the signature value, signxml's.
+    verify_enveloped_value(element, expected_certificate, [algorithm])
     return element
 
 
@@ -231,40 +232,6 @@ def _check_algorithms(
         if method.get("Algorithm") == SIGNATURE_METHODS[algorithm]:
             return algorithm
     raise SignatureInvalid("the signature algorithm is not allowed", reason="algorithm")
-
-
-def signature_ok(
-    public_key: object, algorithm: SignatureAlgorithm, data: bytes, raw: bytes
-) -> bool:
-    try:
-        if algorithm is SignatureAlgorithm.RSA_SHA256 and isinstance(public_key, rsa.RSAPublicKey):
-            public_key.verify(raw, data, padding.PKCS1v15(), hashes.SHA256())
-            return True
-        if algorithm is SignatureAlgorithm.ECDSA_SHA256 and isinstance(
-            public_key, ec.EllipticCurvePublicKey
-        ):
-            size = (public_key.curve.key_size + 7) // 8
-            if len(raw) != 2 * size:
-                return False
-            r, s = int.from_bytes(raw[:size], "big"), int.from_bytes(raw[size:], "big")
-            public_key.verify(encode_dss_signature(r, s), data, ec.ECDSA(hashes.SHA256()))
-            return True
-    except InvalidSignature:
-        return False
-    return False
-
-
-def _remove_keeping_tail(node: etree._Element) -> None:
-    """Remove ``node`` but not the text after it (lxml moves a tail along with its element)."""
-    parent = node.getparent()
-    assert parent is not None
-    if node.tail:
-        previous = node.getprevious()
-        if previous is not None:
-            previous.tail = (previous.tail or "") + node.tail
-        else:
-            parent.text = (parent.text or "") + node.tail
-    parent.remove(node)
 
 
 def _b64(data: bytes) -> str:

@@ -62,7 +62,9 @@ CASES: dict[str, tuple[Mutation, str | None, bool, bool, bool]] = {
     "untouched": (_untouched, None, True, True, True),
     "payload-text": (_payload_text, "digest", False, False, False),
     "payload-attribute": (_payload_attribute, "digest", False, False, False),
-    "digest-value": (_flip_in("DigestValue"), "digest", False, False, False),
+    # signxml checks the signature over SignedInfo (which holds the DigestValue) before the
+    # references, so a changed DigestValue fails as the signature value.
+    "digest-value": (_flip_in("DigestValue"), "signature-value", False, False, False),
     "signature-value": (_flip_in("SignatureValue"), "signature-value", False, False, False),
     "certificate": (_flip_in("X509Certificate"), "certificate", True, False, False),
 }
