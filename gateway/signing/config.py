@@ -20,6 +20,15 @@ class SignatureAlgorithm(StrEnum):
     ECDSA_SHA256 = "ecdsa-sha256"
 
 
+class SignerImplementation(StrEnum):
+    """Which code makes the enveloped signature on answers (both make RULES §6's profile)."""
+
+    LEAN = "lean"
+    """Ours (:mod:`gateway.signing.xmldsig`): builds the one signature shape directly."""
+    SIGNXML = "signxml"
+    """signxml's ``XMLSigner``: the general library, as a reference and a fallback."""
+
+
 class SigningSettings(BaseModel):
     """Key material for signing responses (XMLDSig) and e-documents (XAdES)."""
 
@@ -28,6 +37,10 @@ class SigningSettings(BaseModel):
     algorithm: SignatureAlgorithm = Field(
         default=SignatureAlgorithm.RSA_SHA256,
         description="Signature algorithm of response signatures; must match the key type.",
+    )
+    implementation: SignerImplementation = Field(
+        default=SignerImplementation.LEAN,
+        description="Signer of the answers' enveloped signatures: lean (ours) or signxml.",
     )
     key_file: Path | None = Field(
         default=None, description="PEM private key (unencrypted) of the gateway's signing key."

@@ -31,7 +31,7 @@ from gateway.errors import (
 )
 from gateway.ns import VPIS, XROAD, XROAD_ID
 from gateway.runtime import Runtime
-from gateway.signing.xmldsig import sign_enveloped
+from gateway.signing.enveloped import sign_payload
 from gateway.soap import answers, contract, envelope, xroad
 from gateway.soap.call import Call
 from gateway.soap.dispatch import Dispatcher, Job
@@ -160,7 +160,8 @@ class GatewayApp:
         payload = self._dispatcher.dispatch(call.root, job)
         answer = answers.envelope(call.headers.elements, payload)
         # RULES §6: the payload is signed last, as it leaves.
-        sign_enveloped(payload, self.runtime.signer, id_value=f"vpis-{uuid4().hex}")
+        sign_payload(payload, self.runtime.signer, f"vpis-{uuid4().hex}",
+                     self.settings.signing.implementation)
         return 200, bytes(etree.tostring(answer, xml_declaration=True, encoding="UTF-8"))
 
 

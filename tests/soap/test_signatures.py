@@ -110,3 +110,32 @@ def test_ecdsa_can_be_selected(stand: Stand, tmp_path: Path) -> None:
     assert xmlsec1_ok(document, stand.ca_pem, tmp_path)
     ec_cert = demo_key_paths(stand.data_dir, SignatureAlgorithm.ECDSA_SHA256).certificate
     assert signxml_ok(document, ec_cert.read_text())
+
+
+@pytest.mark.parametrize("algorithm", list(SignatureAlgorithm), ids=lambda a: a.value)
+def test_signxml_can_sign_the_answers_instead(
+    stand: Stand, tmp_path: Path, algorithm: SignatureAlgorithm
+) -> None:
+    """``signing.implementation = signxml``: the same profile, valid to the schema, verified
+    by xmlsec1, signxml and our verifier, for every operation's kind of answer."""
+    from gateway.soap import contract
+    from tests.soap.conftest import Caller
+    from tests.stand import free_port, gateway_process
+
+    port = free_port()
+    url = f"http://127.0.0.1:{port}/"
+    env = dict(stand.env, GATEWAY_PUBLIC_URL=url, GATEWAY_SIGNING__ALGORITHM=algorithm.value,
+               GATEWAY_SIGNING__IMPLEMENTATION="signxml")
+    cert_pem = demo_key_paths(stand.data_dir, algorithm).certificate
+    with gateway_process(env, port, stand.data_dir):
+        caller = Caller(Stand(url=url, registry_url=stand.registry_url, data_dir=stand.data_dir,
+                              database_url=stand.database_url, env=env))
+        caller.call("getExamResults", P.PETERIS, personalCode=P.ANNA)
+    signed = payload(caller.last_response)
+    assert signed.get("Id", "").startswith("vpis-")
+    contract.body_schema().assertValid(signed)
+    document = etree.tostring(caller.last_response)
+    assert xmlsec1_ok(document, stand.ca_pem, tmp_path)
+    assert signxml_ok(document, cert_pem.read_text())
+    verify_enveloped(signed, expected_certificate=x509.load_pem_x509_certificate(
+        cert_pem.read_bytes()))
