@@ -17,7 +17,6 @@ from typing import Any
 from uuid import uuid4
 
 from lxml import etree
-from spyne import const as spyne_const
 from sqlalchemy import text
 
 from gateway import metrics
@@ -276,12 +275,6 @@ def _respond(
 
 def create_app(runtime: Runtime) -> GatewayApp:
     """The WSGI application for one process."""
-    # spyne logs every fault it sees at ERROR with a traceback; here they are refusals this
-    # boundary chose, and it logs what matters itself.
-    logging.getLogger("spyne.application").setLevel(logging.CRITICAL)
-    # spyne runs a full gc.collect() every second to close files it may have left open; the
-    # gateway opens none, and the pause showed in every p99 latency.
-    spyne_const.MIN_GC_INTERVAL = float("inf")
     check_allow_list(runtime.settings)
     contract.body_schema()  # compile the schemas now, not on the first request
     contract.header_schema()

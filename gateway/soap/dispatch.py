@@ -6,7 +6,10 @@ checked tree, and spyne's method map picks the operation by the body's element. 
 method is made from a row of the operation table and performs it; the call travels in spyne's
 user-defined context (``ctx.udc``). An operation's error is kept as raised through
 :meth:`Application.call_wrapper`, the hook spyne documents for application-wide exception
-handling, so that the boundary — and only it — turns it into a fault.
+handling, and handed back to the boundary — which alone turns it into a fault — instead of
+becoming a spyne fault (which spyne would log with a traceback). The transport never serialises
+through spyne and never closes spyne's context, so spyne's periodic ``gc.collect()`` (run from
+``MethodContext.close``) does not run either.
 """
 
 from __future__ import annotations
@@ -57,7 +60,7 @@ class _GatewayApplication(Application):  # type: ignore[misc]  # spyne is untype
             return super().call_wrapper(ctx)
         except Exception as exc:  # kept as raised: the boundary decides what the caller sees
             ctx.udc.error = exc
-            raise Fault("Server") from None
+            return None
 
 
 class Dispatcher(ServerBase):  # type: ignore[misc]  # spyne is untyped
