@@ -129,6 +129,30 @@ def _cmd_verify(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def _cmd_report(args: argparse.Namespace, settings: Settings) -> int:
+    from datetime import UTC, date, datetime
+
+    from gateway.documents.workbook import write_workbook
+    from gateway.services.report import institution_results
+    from gateway.store.db import create_engine_for
+
+    try:
+        selection = date.fromisoformat(args.date)
+    except ValueError:
+        print(f"gateway report: --date must be YYYY-MM-DD, not {args.date!r}", file=sys.stderr)
+        return 2
+    now = datetime.now(UTC)
+    engine = create_engine_for(settings)
+    try:
+        report = institution_results(engine, args.institution, args.education, selection, now)
+    finally:
+        engine.dispose()
+    rows = write_workbook(report, Path(args.output), now)
+    print(f"{args.output}: {rows} results of {report.institution_name} ({args.education}), "
+          f"sessions published by {selection:%d.%m.%Y}")
+    return 0
+
+
 def _safe_url(url: str) -> str:
     """A database URL without its password, fit for printing."""
     from sqlalchemy.engine import make_url
@@ -166,6 +190,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("file", help="the .edoc container or the SOAP answer (XML)")
     p.add_argument("--ca", help="the CA certificate to pin (default: settings, or the demo CA)")
     p.set_defaults(func=_cmd_verify)
+
+    p = sub.add_parser("report", help="write the VIIS results report of a school (.xlsx)")
+    p.add_argument("--date", required=True, help="selection date, YYYY-MM-DD (RULES §12)")
+    p.add_argument("--institution", required=True, help="the institution's code")
+    p.add_argument("--education", required=True, choices=("basic", "secondary"),
+                   help="education type: basic or secondary education acquired")
+    p.add_argument("-o", "--output", required=True, help="the .xlsx file to write")
+    p.set_defaults(func=_cmd_report)
 
     p = sub.add_parser("registry-sim", help="serve the population register simulator")
     p.add_argument("--fixture", help="register fixture (RULES §10); default: the demo one")

@@ -106,6 +106,12 @@ class DocumentNotFound(ClientError):
     message_en = "The document was not found."
 
 
+class InstitutionNotFound(ClientError):
+    code = "InstitutionNotFound"
+    message_lv = "Izglītības iestāde nav atrasta."
+    message_en = "The educational institution was not found."
+
+
 class VersionMismatch(GatewayError):
     """Not a SOAP 1.1 envelope (SOAP 1.1 §4.4.1)."""
 

@@ -2,14 +2,15 @@
 
 Results and documents belong to an exam session with a publication instant. Before that instant
 nothing of the session is visible on any route. The eksameni.gov.lv portal shows a session only
-for six months after its publication.
+for six months after its publication. The VIIS report of a selection date holds the sessions
+published on or before that date (RULES §12) — and, whatever the date, only published ones.
 """
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, time, timedelta
 
-from gateway.domain.age import RIGA
+from gateway.domain.age import RIGA, riga_date
 from gateway.domain.calendar import add_months
 
 PORTAL_MONTHS = 6
@@ -42,3 +43,14 @@ def is_portal_visible(published_at: datetime, now: datetime) -> bool:
     """Whether eksameni.gov.lv shows the session at ``now`` (published, under six months)."""
     until = _instant(portal_visible_until(published_at), "until")
     return is_published(published_at, now) and _instant(now, "now") < until
+
+
+def riga_day_end(day: date) -> datetime:
+    """The first instant after ``day`` in Riga (the start of the next calendar day there)."""
+    return datetime.combine(day + timedelta(days=1), time(0, 0), RIGA)
+
+
+def is_in_report(published_at: datetime, selection_date: date, now: datetime) -> bool:
+    """Whether a report of ``selection_date`` made at ``now`` holds the session (RULES §12):
+    published by ``now``, on or before the selection date by the Riga calendar."""
+    return is_published(published_at, now) and riga_date(published_at) <= selection_date

@@ -18,6 +18,7 @@ from gateway.errors import DocumentNotFound, RegistryUnavailable, RequesterUnder
 from gateway.registry.client import RegistryClient
 from gateway.registry.mandate_service import check_age
 from gateway.services.access import Access, authorise
+from gateway.services.decision import Decided
 from gateway.store import documents as store
 
 
@@ -40,7 +41,7 @@ def _admit(
 
 
 @dataclass(frozen=True, slots=True)
-class DocumentList:
+class DocumentList(Decided):
     """``listDocuments``: whose documents, the documents, and why the requester may see them."""
 
     subject: PersonalCode
@@ -63,7 +64,7 @@ def list_documents(
 
 
 @dataclass(frozen=True, slots=True)
-class DownloadedDocument:
+class DownloadedDocument(Decided):
     """``getDocument``: the sealed e-document."""
 
     subject: PersonalCode
@@ -111,7 +112,7 @@ class Address:
 
 
 @dataclass(frozen=True, slots=True)
-class PaperCopy:
+class PaperCopy(Decided):
     """``requestPaperCopy``: the open request, and whether it was open already."""
 
     subject: PersonalCode
@@ -145,7 +146,7 @@ def request_paper_copy(
 
 
 @dataclass(frozen=True, slots=True)
-class Application:
+class Application(Decided):
     """``submitDocumentApplication``: the application received."""
 
     subject: PersonalCode

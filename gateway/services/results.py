@@ -8,21 +8,17 @@ from datetime import datetime
 from gateway.domain.mandate import Reason
 from gateway.domain.personal_code import PersonalCode
 from gateway.services.access import Access, authorise
+from gateway.services.decision import Decided
 from gateway.store import queries
 
 
 @dataclass(frozen=True, slots=True)
-class ExamResults:
+class ExamResults(Decided):
     """The answer: whose results, the results, and why the requester may see them."""
 
     subject: PersonalCode
     results: list[queries.ResultRow]
     reason: Reason
-
-    @property
-    def documents(self) -> tuple[str, ...]:
-        """EP181 returns no documents."""
-        return ()
 
 
 def exam_results(

@@ -32,20 +32,24 @@ from gateway.store.audit import AuditEntry
 
 
 class Request(Protocol):
-    """Every request names its subject (``personalCode``)."""
+    """A request names its subject (``personalCode``), unless it is about many persons."""
 
     @property
-    def subject(self) -> PersonalCode: ...
+    def subject(self) -> PersonalCode | None: ...
 
 
 class Decision(Protocol):
-    """What a service function decided, for the audit record (RULES §7)."""
+    """What a service function decided, for the audit record (RULES §7; see
+    :class:`gateway.services.decision.Decided`)."""
 
     @property
     def reason(self) -> str: ...
 
     @property
     def documents(self) -> tuple[str, ...]: ...
+
+    @property
+    def subjects(self) -> tuple[str, ...]: ...
 
 
 Req = TypeVar("Req", bound=Request)
@@ -66,10 +70,12 @@ class Operation(Generic[Req, Res]):
                 now: datetime, audit: AuditEntry) -> etree._Element:
         """Read the request, decide, record the decision in ``audit``, build the answer."""
         request = self.read(payload)
-        audit.subject_code = request.subject.digits  # before deciding: refusals carry it too
+        if request.subject is not None:  # before deciding: refusals carry it too
+            audit.subject_code = request.subject.digits
         result = self.serve(runtime, requester, request, now)
         audit.reason = str(result.reason)
         audit.documents = list(result.documents)
+        audit.subjects = list(result.subjects)
         return self.answer(result)
 
 

@@ -7,7 +7,7 @@ from datetime import datetime
 
 from sqlalchemy import Engine, insert, select
 
-from gateway.store.models import AuditRecord
+from gateway.store.models import AuditRecord, AuditSubject
 
 
 @dataclass(slots=True)
@@ -23,6 +23,8 @@ class AuditEntry:
     outcome: str = "error"  # allowed | refused | error
     reason: str | None = None
     documents: list[str] = field(default_factory=list)
+    subjects: list[str] = field(default_factory=list)
+    """Further persons whose data the answer carried (11 digits each), e.g. a school's list."""
 
 
 def _clip(value: str | None, length: int) -> str | None:
@@ -46,7 +48,13 @@ def write(engine: Engine, entry: AuditEntry) -> int:
         "documents": entry.documents or None,
     }
     with engine.begin() as conn:
-        return int(conn.execute(_INSERT, values).scalar_one())
+        record_id = int(conn.execute(_INSERT, values).scalar_one())
+        if entry.subjects:
+            conn.execute(insert(AuditSubject), [
+                {"audit_id": record_id, "subject_code": code, "at": entry.at}
+                for code in dict.fromkeys(entry.subjects)
+            ])
+        return record_id
 
 
 @dataclass(frozen=True, slots=True)

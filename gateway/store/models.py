@@ -91,7 +91,10 @@ class Result(Base):
     """One person's result in one exam of one session, with each part's percent."""
 
     __tablename__ = "results"
-    __table_args__ = (UniqueConstraint("personal_code", "session_code", "exam_code"),)
+    __table_args__ = (
+        UniqueConstraint("personal_code", "session_code", "exam_code"),
+        Index(None, "institution_code", "session_code"),  # a school's results (RULES §12)
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     personal_code: Mapped[str] = mapped_column(ForeignKey("persons.personal_code"))
@@ -187,3 +190,16 @@ class AuditRecord(Base):
     outcome: Mapped[str] = mapped_column(String(16))  # allowed | refused | error
     reason: Mapped[str | None] = mapped_column(String(64))
     documents: Mapped[list[str] | None] = mapped_column(JSON_DOC)
+
+
+class AuditSubject(Base):
+    """A further person whose data one call's answer carried (a school's or VIIS's list):
+    so that every access to a person's data is found by their code (RULES §7, §13)."""
+
+    __tablename__ = "audit_subjects"
+    __table_args__ = (Index(None, "subject_code", "at"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    audit_id: Mapped[int] = mapped_column(ForeignKey("audit_records.id"), index=True)
+    subject_code: Mapped[str] = mapped_column(CODE)
+    at: Mapped[datetime] = mapped_column(UtcDateTime)

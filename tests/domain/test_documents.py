@@ -48,4 +48,4 @@ def test_the_import_schema_lists_the_document_kinds() -> None:
 
 def test_only_the_certificate_belongs_to_an_exam() -> None:
     assert [k for k in DocumentKind if k.is_certificate] == [DocumentKind.CE_CERTIFICATE]
-    assert LANGUAGE_KINDS == set(DocumentKind) - {DocumentKind.CE_CERTIFICATE}
+    assert set(DocumentKind) - {DocumentKind.CE_CERTIFICATE} == LANGUAGE_KINDS

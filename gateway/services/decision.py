@@ -1,0 +1,18 @@
+"""What every service function's result says about itself, for the audit record (RULES §7)."""
+
+from __future__ import annotations
+
+
+class Decided:
+    """Mixed into each result: ``reason`` (a field of the result) says why it was allowed;
+    ``documents`` the documents returned; ``subjects`` further persons whose data it carries."""
+
+    __slots__ = ()
+
+    @property
+    def documents(self) -> tuple[str, ...]:
+        return ()
+
+    @property
+    def subjects(self) -> tuple[str, ...]:
+        return ()
