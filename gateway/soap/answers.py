@@ -18,6 +18,7 @@ from lxml import etree
 
 from gateway.ns import SOAP11_ENV, VPIS
 from gateway.services.documents import Application, DocumentList, DownloadedDocument, PaperCopy
+from gateway.services.report import InstitutionResults
 from gateway.services.results import ExamResults
 from gateway.store.documents import PaperCopyRow
 
@@ -63,6 +64,14 @@ def _payload(name: str, subject_display: str) -> etree._Element:
     return element
 
 
+def _parts(parent: etree._Element, parts: Iterable[tuple[str, float]]) -> None:
+    element = etree.SubElement(parent, _q("parts"))
+    for name, percent in parts:
+        part = etree.SubElement(element, _q("part"))
+        _add(part, "name", name)
+        _add(part, "percent", _percent(percent))
+
+
 def exam_results(answer: ExamResults) -> etree._Element:
     """``getExamResultsResponse`` (EP181)."""
     element = _payload("getExamResultsResponse", answer.subject.display)
@@ -76,11 +85,7 @@ def exam_results(answer: ExamResults) -> etree._Element:
         _add(result, "totalPercent", _percent(row.total_percent))
         if row.cefr_level:
             _add(result, "cefrLevel", row.cefr_level)
-        parts = etree.SubElement(result, _q("parts"))
-        for name, percent in row.parts:
-            part = etree.SubElement(parts, _q("part"))
-            _add(part, "name", name)
-            _add(part, "percent", _percent(percent))
+        _parts(result, row.parts)
     return element
 
 
@@ -136,4 +141,31 @@ def application(app: Application) -> etree._Element:
     _add(element, "reference", app.reference)
     _add(element, "status", app.status)
     _add(element, "receivedAt", _instant(app.received_at))
+    return element
+
+
+def institution_results(answer: InstitutionResults) -> etree._Element:
+    """``getInstitutionResultsResponse`` (VIIS): one page of the report (RULES §12)."""
+    element = etree.Element(_q("getInstitutionResultsResponse"), nsmap=_PAYLOAD_NSMAP)
+    _add(element, "institutionCode", answer.institution)
+    _add(element, "institutionName", answer.institution_name)
+    _add(element, "educationType", answer.level)
+    _add(element, "selectionDate", _day(answer.selection_date))
+    results = etree.SubElement(element, _q("results"))
+    for row in answer.rows:
+        result = etree.SubElement(results, _q("result"))
+        _add(result, "personalCode", f"{row.personal_code[:6]}-{row.personal_code[6:]}")
+        _add(result, "givenName", row.given_name)
+        _add(result, "familyName", row.family_name)
+        _add(result, "schoolYear", row.school_year)
+        _add(result, "sessionCode", row.session_code)
+        _add(result, "examCode", row.exam_code)
+        _add(result, "examName", row.exam_name)
+        _add(result, "totalPercent", _percent(row.total_percent))
+        if row.cefr_level:
+            _add(result, "cefrLevel", row.cefr_level)
+        _add(result, "passed", "true" if row.passed else "false")
+        _parts(result, row.parts)
+    if answer.next_after is not None:
+        _add(element, "nextPageToken", str(answer.next_after))
     return element

@@ -25,6 +25,7 @@ from gateway.domain.personal_code import PersonalCode
 from gateway.errors import ConfigurationError
 from gateway.runtime import Runtime
 from gateway.services import documents as ep226
+from gateway.services import report as viis
 from gateway.services import results as ep181
 from gateway.settings import Settings
 from gateway.soap import answers, requests
@@ -118,6 +119,15 @@ OPERATIONS: tuple[Operation[Any, Any], ...] = (
             rt.access, who, req.subject, req.exam_code, req.school_year, req.text, req.email,
             now),
         answers.application,
+    ),
+    Operation(
+        "getInstitutionResults",
+        "An institution's students' exam results (VIIS)",
+        requests.institution,
+        lambda rt, _who, req, now: viis.institution_results(
+            rt.engine, req.institution, req.level, req.selection_date, now, after=req.after,
+            page_size=req.page_size),
+        answers.institution_results,
     ),
 )
 

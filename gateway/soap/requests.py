@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
 from lxml import etree
 
@@ -55,6 +56,25 @@ class ApplicationRequest:
     email: str
 
 
+@dataclass(frozen=True, slots=True)
+class InstitutionRequest:
+    """``getInstitutionResults``: one page of a school's report; about many persons."""
+
+    institution: str
+    level: str
+    selection_date: date
+    page_size: int
+    after: int
+
+    @property
+    def subject(self) -> None:
+        return None
+
+
+DEFAULT_PAGE = 200
+"""Results per page when the request names none."""
+
+
 def subject_of(payload: etree._Element) -> PersonalCode:
     """The subject every request names first (``personalCode``); raises if it is invalid."""
     return parse_personal_code(_text(payload, "personalCode"))
@@ -88,4 +108,16 @@ def application(payload: etree._Element) -> ApplicationRequest:
         _text(payload, "schoolYear"),
         _text(payload, "text"),
         _text(payload, "contactEmail"),
+    )
+
+
+def institution(payload: etree._Element) -> InstitutionRequest:
+    page_size = _optional(payload, "pageSize")
+    token = _optional(payload, "pageToken")
+    return InstitutionRequest(
+        _text(payload, "institutionCode"),
+        _text(payload, "educationType"),
+        date.fromisoformat(_text(payload, "selectionDate").strip()[:10]),
+        int(page_size) if page_size else DEFAULT_PAGE,
+        int(token) if token else 0,
     )

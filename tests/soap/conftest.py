@@ -77,9 +77,10 @@ class Caller:
                                                          forbid_external=True))
         self.service = self.client.create_service(BINDING, stand.url)
 
-    def call(self, operation: str, user: str, **body: Any) -> Any:
-        """Call ``operation`` as ``user``; the answer's body (its headers: ``last_headers``)."""
-        headers = xroad_headers(user, service_code=operation)
+    def call(self, operation: str, user: str, *, _client: str = PORTAL, **body: Any) -> Any:
+        """Call ``operation`` as ``user`` through the X-Road client ``_client``; the answer's
+        body (its headers: ``last_headers``)."""
+        headers = xroad_headers(user, service_code=operation, client=_client)
         answer = getattr(self.service, operation)(_soapheaders=headers, **body)
         self.last_headers = answer.header
         return answer.body
