@@ -239,8 +239,11 @@ def wrk(url: str, bodies: Path, *, seconds: int, connections: int, label: str,
     errors_match = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
     socket_errors = re.search(r"Socket errors: (.*)", out)
     rps = float(re.search(r"Requests/sec:\s+([0-9.]+)", out).group(1))  # type: ignore[union-attr]
-    p50 = _ms(re.search(r"^\s+50%\s+(\S+)$", out, re.M).group(1))  # type: ignore[union-attr]
-    p99 = _ms(re.search(r"^\s+99%\s+(\S+)$", out, re.M).group(1))  # type: ignore[union-attr]
+    p50_match = re.search(r"^\s+50(?:\.000)?%\s+(\S+)\s*$", out, re.M)
+    p99_match = re.search(r"^\s+99(?:\.000)?%\s+(\S+)\s*$", out, re.M)
+    if p50_match is None or p99_match is None:
+        raise RuntimeError(f"{label}: wrk printed no latency distribution:\n{out}")
+    p50, p99 = _ms(p50_match.group(1)), _ms(p99_match.group(1))
     if socket_errors:
         print(f"  {label}: socket errors: {socket_errors.group(1)}")
     rss = [rss_mb(pid) for pid in children(server_pid)]
