@@ -23,6 +23,7 @@ from __future__ import annotations
 import argparse
 import os
 import signal
+import socket
 import subprocess
 import sys
 import tempfile
@@ -43,7 +44,15 @@ from bench.results_day import REPO, body, cli, env_for, server
 
 PARENT, CHILD = "020578-17513", "140310-24716"  # Pēteris and his daughter Anna (a minor)
 SELF = ["220806-21170", "020578-17513", "300985-17224"]  # adults asking about themselves
-GATEWAY_PORTS, REGISTRY_PORT = (18280, 18283), 18281
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+GATEWAY_PORTS, REGISTRY_PORT = (_free_port(), _free_port()), _free_port()
 
 
 @dataclass

@@ -72,10 +72,17 @@ class AgeCheck:
 def check_age(registry: RegistryClient, person: PersonalCode, now: datetime) -> AgeCheck:
     """Whether ``person`` is an adult at ``now`` (RULES §2), asking the register as themselves.
 
-    The register is asked even for an old-format code: it alone knows whether a minor was
-    declared of age. When it cannot answer, an old-format code still gives the birth date.
+    An old-format code that already shows an adult needs no register call: the code *is* the
+    birth date (the register holds the same date for it; a corrected date means a new code), and
+    the register can only add that a minor counts as of age, never take adulthood away. Any
+    other code is asked about: the register alone knows a new-format code's birth date and
+    whether a minor was declared of age. When it cannot answer, an old-format code still gives
+    the birth date.
     """
     on = riga_date(now)
+    birth = person.birth_date  # None for a new-format code
+    if birth is not None and is_adult(birth, on):
+        return AgeCheck(True, AgeSource.PERSONAL_CODE)
     try:
         record = registry.lookup(person, user_id=person)
     except RegistryUnavailable:
@@ -84,7 +91,6 @@ def check_age(registry: RegistryClient, person: PersonalCode, now: datetime) -> 
         unavailable = False
     if record is not None and (record.birth_date is not None or record.declared_of_age):
         return AgeCheck(record.is_adult(on), AgeSource.REGISTER, unavailable)
-    birth = person.birth_date  # None for a new-format code
     if birth is None:
         return AgeCheck(False, AgeSource.UNKNOWN, unavailable)
     return AgeCheck(is_adult(birth, on), AgeSource.PERSONAL_CODE, unavailable)

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+import json
+from datetime import UTC, date, datetime
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
-from gateway.domain.age import RIGA
-from gateway.domain.mandate import Decision, Reason
-from gateway.domain.personal_code import PersonalCode
+from bench.national import personal_code as national_code
+from gateway.domain.age import RIGA, is_adult, known_birth_date
+from gateway.domain.mandate import Decision, Reason, RegisterRecord
+from gateway.domain.personal_code import PersonalCode, parse_personal_code
 from gateway.registry.client import RegistryClient
 from gateway.registry.mandate_service import (
     AgeCheck,
@@ -20,6 +24,7 @@ from gateway.registry.mandate_service import (
 from gateway.registry.server import RunningSimulator
 from tests.registry import people as p
 from tests.registry.conftest import NOW
+from tests.stand import REPO
 
 ALLOW = Decision.allow
 REFUSE = Decision.refuse()
@@ -121,7 +126,8 @@ def test_naive_instant_is_refused(registry: RegistryClient) -> None:
 
 AGE_CASES = [
     # (person, expected check) — RULES §2 with the register answering
-    pytest.param(p.MOTHER, AgeCheck(True, AgeSource.REGISTER), id="adult"),
+    # An old-format code that shows an adult is not asked about (see the test below).
+    pytest.param(p.MOTHER, AgeCheck(True, AgeSource.PERSONAL_CODE), id="adult"),
     pytest.param(p.ANNA, AgeCheck(False, AgeSource.REGISTER), id="minor"),
     pytest.param(p.EGIJA, AgeCheck(True, AgeSource.REGISTER), id="minor-declared-of-age"),
     pytest.param(p.NEW_PARENT, AgeCheck(True, AgeSource.REGISTER), id="new-format-adult"),
@@ -139,7 +145,7 @@ def test_age(registry: RegistryClient, person: PersonalCode, expected: AgeCheck)
 
 AGE_CASES_REGISTER_DOWN = [
     # (person, expected check) — RULES §2 with no register answer
-    pytest.param(p.MOTHER, AgeCheck(True, AgeSource.PERSONAL_CODE, True), id="old-format-adult"),
+    pytest.param(p.MOTHER, AgeCheck(True, AgeSource.PERSONAL_CODE), id="old-format-adult"),
     pytest.param(p.ANNA, AgeCheck(False, AgeSource.PERSONAL_CODE, True), id="old-format-minor"),
     # Declared of age, but only the register knows it: by the code she is 16.
     pytest.param(p.EGIJA, AgeCheck(False, AgeSource.PERSONAL_CODE, True), id="declared-unknown"),
@@ -153,3 +159,53 @@ def test_age_with_the_register_down(
 ) -> None:
     simulator.stop()
     assert check_age(registry, person, NOW) == expected
+
+
+def test_an_adult_by_an_old_format_code_is_not_asked_about(
+    registry: RegistryClient, simulator: RunningSimulator
+) -> None:
+    before = simulator.app.counters()["calls"]
+    assert check_age(registry, p.MOTHER, NOW) == AgeCheck(True, AgeSource.PERSONAL_CODE)
+    assert simulator.app.counters()["calls"] == before
+    check_age(registry, p.ANNA, NOW)  # a minor by her code: the register may know more
+    assert simulator.app.counters()["calls"] == before + 1
+
+
+OLD_FORMAT_BIRTHS = st.dates(min_value=date(1900, 1, 1), max_value=date(2025, 12, 31))
+
+
+@given(birth=OLD_FORMAT_BIRTHS, serial=st.integers(0, 999), declared=st.booleans(),
+       register_knows=st.booleans(), day=st.dates(min_value=date(2020, 1, 1),
+                                                   max_value=date(2040, 12, 31)))
+def test_nothing_the_register_could_say_makes_an_adult_by_code_a_minor(
+    birth: date, serial: int, declared: bool, register_knows: bool, day: date
+) -> None:
+    """The reasoning behind the skip (RULES §2), over every answer the register could give for
+    an old-format code: its birth date is the code's (or absent), and declared-of-age only ever
+    adds adulthood. Whenever the code alone shows an adult, so does every such answer."""
+    code = parse_personal_code(national_code(birth, serial))
+    assert code.birth_date == birth
+    if not is_adult(code.birth_date, day):
+        return
+    record = RegisterRecord(personal_code=code.digits,
+                            birth_date=birth if register_knows else None,
+                            declared_of_age=declared)
+    # The verdict had the register been asked (check_age without the skip):
+    if record.birth_date is not None or record.declared_of_age:
+        asked = record.is_adult(day)
+    else:
+        asked = is_adult(known_birth_date(code, record.birth_date), day)
+    assert asked
+
+
+def test_the_register_holds_the_codes_own_birth_date_for_every_old_format_code() -> None:
+    """What the skip relies on, checked on the demo register: an old-format code's birth date
+    in the register is the date the code spells."""
+    fixture = json.loads((REPO / "gateway" / "demo" / "data" / "registry.json").read_text())
+    checked = 0
+    for person in fixture["persons"]:
+        code = parse_personal_code(person["personal_code"])
+        if code.birth_date is not None and person.get("birth_date"):
+            assert date.fromisoformat(person["birth_date"]) == code.birth_date, person
+            checked += 1
+    assert checked > 100
