@@ -312,8 +312,9 @@ def soak(args: argparse.Namespace) -> bool:
         took = time.monotonic() - begun
         rss_end = [rss_mb(p) for p in children(gateway.pid)]
         errors = sum(1 for a in load.answers if a.status != 200)
-        print(f"soak: peak {peak:.0f} req/s (8 threads, 10 s); soaked at {rate:.0f} req/s for "
-              f"{took:.0f} s: {len(load.answers)} requests, {errors} errors (must be 0)")
+        print(f"soak: peak {peak:.0f} req/s (8 threads, 10 s); soaked at {rate:.0f} req/s asked, "
+              f"{len(load.answers) / took:.0f} req/s served, for {took:.0f} s: "
+              f"{len(load.answers)} requests, {errors} errors (must be 0)")
         print("  worker RSS MB at the start: " + ", ".join(f"{m:.1f}" for m in rss_start)
               + "; at the end: " + ", ".join(f"{m:.1f}" for m in rss_end))
         grew = max(e - b for b, e in zip(rss_start, rss_end, strict=False)) if rss_end else 0

@@ -272,6 +272,8 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--data-dir", type=Path, help="default: var/bench-sqlite or -postgres")
     parser.add_argument("--fresh", action="store_true", help="drop and reload the data set")
+    parser.add_argument("--algorithm", choices=("rsa-sha256", "ecdsa-sha256"),
+                        default="rsa-sha256", help="the answers' signature algorithm")
     args = parser.parse_args()
     if shutil.which("wrk") is None:
         sys.exit("wrk is needed: apt-get install wrk")
@@ -290,8 +292,9 @@ def main() -> None:
     gw_url = f"http://127.0.0.1:{gw_port}/"
     env = env_for(data_dir, database_url, f"http://127.0.0.1:{reg_port}/", gw_url)
     env["GATEWAY_WORKERS"] = str(args.workers)
+    env["GATEWAY_SIGNING__ALGORITHM"] = args.algorithm
 
-    print(f"results-day benchmark on {kind}, {args.students} students a year")
+    print(f"results-day benchmark on {kind}, {args.students} students a year, {args.algorithm}")
     data = load_data(data_dir, env, args.students)
     fixture = data_dir / "registry.json"
     registry_fixture(data, fixture)
