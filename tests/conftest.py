@@ -14,7 +14,6 @@ from sqlalchemy import Engine, text
 from gateway.store.db import create_engine_from_url, upgrade
 
 REPO = Path(__file__).resolve().parent.parent
-SHARED = REPO.parent / "shared"
 PG_URL = os.environ.get("GATEWAY_TEST_DATABASE_URL", "")
 
 DATABASES = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]

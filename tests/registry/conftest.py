@@ -18,8 +18,6 @@ from gateway.settings import Settings, XRoadMember, load_settings
 
 DATA = Path(__file__).resolve().parent / "data"
 FAMILY = DATA / "family.json"
-OFFICIAL_XROAD = Path(__file__).resolve().parents[2].parent / "shared" / "reference" / "xroad"
-"""The official X-Road schemas; in CI ``shared/`` sits beside the repository's clone."""
 
 REGISTER = XRoadMember(
     instance="LV-TEST", member_class="GOV", member_code="90000002651", subsystem_code="PMLP"

@@ -1,4 +1,4 @@
-"""The committed contract against the official X-Road schemas (../shared/reference/xroad/)."""
+"""The committed contract against the official X-Road schemas (see :mod:`tests.official`)."""
 
 from __future__ import annotations
 
@@ -13,8 +13,9 @@ from gateway.registry import contract
 from gateway.registry.client import RegistryClient
 from gateway.registry.fixture import RegisterFixture
 from gateway.registry.server import RunningSimulator
+from tests.official import require_official_xroad
 from tests.registry import people as p
-from tests.registry.conftest import DATA, OFFICIAL_XROAD
+from tests.registry.conftest import DATA
 
 REQUIRED = {"client", "service", "id", "userId", "protocolVersion"}
 OPTIONAL_IN = {"issue"}
@@ -24,9 +25,7 @@ OPTIONAL_OUT = {"issue", "requestHash"}
 @cache
 def official() -> etree.XMLSchema:
     """The official xroad.xsd (it imports identifiers.xsd and xml.xsd beside it)."""
-    path = OFFICIAL_XROAD / "xroad.xsd"
-    if not path.is_file():
-        pytest.fail(f"the official X-Road schemas are missing: {OFFICIAL_XROAD}")
+    path = require_official_xroad() / "xroad.xsd"
     parser = etree.XMLParser(no_network=True, resolve_entities=False)
     return etree.XMLSchema(etree.parse(str(path), parser=parser))
 

@@ -1,5 +1,5 @@
 """The published contract: the committed WSDL is what we serve, zeep reads it, and it and our
-headers agree with the official X-Road schemas (../shared/reference/xroad/)."""
+headers agree with the official X-Road schemas (see :mod:`tests.official`)."""
 
 from __future__ import annotations
 
@@ -12,20 +12,19 @@ from lxml import etree
 
 from gateway.ns import SOAP11_ENV, WSDL, WSDL_SOAP, XROAD
 from gateway.soap import contract
+from tests.official import require_official_xroad
 from tests.soap.conftest import BINDING, Caller
 from tests.soap.helpers import payload
 from tests.soap.people import JANIS
-from tests.stand import REPO, Stand
+from tests.stand import Stand
 
-OFFICIAL = REPO.parent / "shared" / "reference" / "xroad"
-"""The official X-Road schemas; in CI ``shared/`` sits beside the repository's clone."""
 HEADER_PARTS = ["client", "service", "id", "userId", "issue", "protocolVersion"]
 
 
 @pytest.fixture(scope="module")
 def official_xroad() -> etree.XMLSchema:
     parser = etree.XMLParser(no_network=True, resolve_entities=False)
-    return etree.XMLSchema(etree.parse(str(OFFICIAL / "xroad.xsd"), parser=parser))
+    return etree.XMLSchema(etree.parse(str(require_official_xroad() / "xroad.xsd"), parser=parser))
 
 
 def wsdl_tree() -> etree._ElementTree:
