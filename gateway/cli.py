@@ -4,17 +4,26 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from gateway.errors import ConfigurationError, GatewayError
+from gateway.errors import ConfigurationError, GatewayError, InvalidPersonalCode
 from gateway.logs import configure as configure_logs
 from gateway.settings import Settings, load_settings
 
 log = logging.getLogger(__name__)
 
 Command = Callable[[argparse.Namespace, Settings], int]
+
+DESCRIPTION = """\
+The VPIS gateway: the X-Road services EP181 (exam results) and EP226 (certificates) of
+Latvia's State Examination Information System, and the tools to run them.
+
+Settings come from config/gateway.toml, or the file named by --config or GATEWAY_CONFIG,
+and from GATEWAY_* environment variables; a relative data_dir is taken from the
+configuration file's directory. Only `init` and `serve` make demo keys."""
 
 
 def _cmd_init(args: argparse.Namespace, settings: Settings) -> int:
@@ -84,7 +93,12 @@ def _cmd_audit(args: argparse.Namespace, settings: Settings) -> int:
     from gateway.store.audit import accesses_to
     from gateway.store.db import create_engine_for
 
-    person = parse_personal_code(args.person)
+    try:
+        person = parse_personal_code(args.person)
+    except InvalidPersonalCode as exc:
+        print(f"gateway audit: --person is not a valid personal code ({exc.detail}): "
+              "11 digits, DDMMYY-CNNNX or DDMMYYCNNNX", file=sys.stderr)
+        return 2
     engine = create_engine_for(settings)
     try:
         lines = accesses_to(engine, person.digits, limit=args.limit)
@@ -114,10 +128,24 @@ def _cmd_verify(args: argparse.Namespace, settings: Settings) -> int:
     from gateway.signing.keys import pinned_ca_file
     from gateway.signing.verify import verify_file
 
-    ca = Path(args.ca) if args.ca else pinned_ca_file(settings.signing, settings.data_dir)
-    if ca is None:
-        print("gateway verify: name the CA certificate with --ca", file=sys.stderr)
+    if args.ca:
+        ca, origin = Path(args.ca).absolute(), "--ca"
+    elif settings.signing.ca_file is not None:
+        ca, origin = settings.signing.ca_file, "signing.ca_file"
+    else:
+        found = pinned_ca_file(settings.signing, settings.data_dir)
+        if found is None:
+            print("gateway verify: no CA is configured (signing.ca_file); name one with --ca",
+                  file=sys.stderr)
+            return 2
+        ca, origin = found, f"the demo CA in data_dir {settings.data_dir}"
+    if not ca.is_file():
+        demo = origin.startswith("the demo")
+        hint = "run `gateway init` to make the demo keys, or " if demo else ""
+        print(f"gateway verify: no CA certificate at {ca} ({origin}); {hint}name one with --ca",
+              file=sys.stderr)
         return 2
+    print(f"CA: {ca} ({origin})")
     try:
         checks = verify_file(Path(args.file), ca_file=ca)
     except SignatureInvalid as exc:
@@ -161,11 +189,20 @@ def _safe_url(url: str) -> str:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="gateway", description=__doc__)
+    parser = argparse.ArgumentParser(
+        prog="gateway", description=DESCRIPTION,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     parser.add_argument("-v", "--verbose", action="store_true", help="log at DEBUG")
+    parser.add_argument(
+        "--config", type=Path, metavar="FILE",
+        help="the settings file (default: GATEWAY_CONFIG, else config/gateway.toml)",
+    )
     sub = parser.add_subparsers(dest="command", required=True)
 
-    p = sub.add_parser("init", help="bring the database to the newest schema")
+    p = sub.add_parser(
+        "init", help="bring the database to the newest schema; make demo keys if none are set"
+    )
     p.set_defaults(func=_cmd_init)
 
     p = sub.add_parser("import", help="load a VISC import file (RULES §9)")
@@ -183,12 +220,17 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("audit", help="who accessed a person's data (RULES §7)")
     p.add_argument("--person", required=True, help="the personal code")
-    p.add_argument("--limit", type=int, default=1000)
+    p.add_argument("--limit", type=int, default=1000,
+                   help="show at most this many accesses, newest first (default: 1000)")
     p.set_defaults(func=_cmd_audit)
 
     p = sub.add_parser("verify", help="verify an .edoc or a signed SOAP answer")
     p.add_argument("file", help="the .edoc container or the SOAP answer (XML)")
-    p.add_argument("--ca", help="the CA certificate to pin (default: settings, or the demo CA)")
+    p.add_argument(
+        "--ca", metavar="FILE",
+        help="the CA certificate to pin (default: signing.ca_file, else the demo CA that "
+        "`gateway init` made in data_dir); the one used is printed",
+    )
     p.set_defaults(func=_cmd_verify)
 
     p = sub.add_parser("report", help="write the VIIS results report of a school (.xlsx)")
@@ -201,8 +243,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("registry-sim", help="serve the population register simulator")
     p.add_argument("--fixture", help="register fixture (RULES §10); default: the demo one")
-    p.add_argument("--host", default="127.0.0.1")
-    p.add_argument("--port", type=int, default=8081)
+    p.add_argument("--host", default="127.0.0.1",
+                   help="listen address (default: 127.0.0.1, this machine only)")
+    p.add_argument("--port", type=int, default=8081, help="listen port (default: 8081)")
     p.add_argument("--delay", type=float, default=0.0, help="seconds to wait before answering")
     p.add_argument(
         "--fail",
@@ -218,13 +261,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
     try:
-        settings = load_settings()
+        settings = load_settings(args.config)
         level = logging.DEBUG if args.verbose else getattr(logging, settings.log_level)
         configure_logs(level, settings.log_format)
         if not args.verbose:
             logging.getLogger("alembic").setLevel(logging.WARNING)
         func: Command = args.func
-        return func(args, settings)
+        code = func(args, settings)
+        sys.stdout.flush()  # a closed pipe shows here, not at exit
+        return code
+    except BrokenPipeError:  # `gateway audit … | head`: the reader has all it wanted
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 0
     except ConfigurationError as exc:
         print(f"gateway: {exc}", file=sys.stderr)
         return 2

@@ -8,6 +8,7 @@ are refused at start-up with a message that names the setting.
 from __future__ import annotations
 
 import os
+from contextvars import ContextVar
 from pathlib import Path
 from typing import Any, Literal
 from urllib.parse import urlsplit
@@ -28,6 +29,14 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 DEMO_PORTAL = "LV/GOV/90000026101/LVPORTAALS"
 """latvija.gov.lv's X-Road subsystem in the demo configuration."""
 DEFAULT_CONFIG = REPO_ROOT / "config" / "gateway.toml"
+_NAMED_CONFIG: ContextVar[Path | None] = ContextVar("gateway_named_config", default=None)
+
+
+def config_file() -> Path:
+    """The configuration file in force: the one given to :func:`load_settings` (the CLI's
+    ``--config``), else ``GATEWAY_CONFIG``, else the committed ``config/gateway.toml``."""
+    named = _NAMED_CONFIG.get() or os.environ.get("GATEWAY_CONFIG")
+    return Path(named).absolute() if named else DEFAULT_CONFIG
 
 
 class XRoadMember(BaseModel):
@@ -58,8 +67,9 @@ class Settings(BaseSettings):
     )
 
     data_dir: Path = Field(
-        Path("var"),
-        description="Directory for the SQLite database and generated keys (relative: to the cwd).",
+        Path("../var"),
+        description="Directory for the SQLite database and generated keys; a relative path is "
+        "taken from the configuration file's directory, never from the working directory.",
     )
     database_url: str | None = Field(
         None,
@@ -153,9 +163,15 @@ class Settings(BaseSettings):
         dotenv_settings: PydanticBaseSettingsSource,
         file_secret_settings: PydanticBaseSettingsSource,
     ) -> tuple[PydanticBaseSettingsSource, ...]:
-        toml_file = os.environ.get("GATEWAY_CONFIG") or str(DEFAULT_CONFIG)
-        toml = TomlConfigSettingsSource(settings_cls, toml_file=toml_file)
+        toml = TomlConfigSettingsSource(settings_cls, toml_file=config_file())
         return (init_settings, env_settings, toml)
+
+    @field_validator("data_dir")
+    @classmethod
+    def _anchored(cls, value: Path) -> Path:
+        if value.is_absolute():
+            return value
+        return Path(os.path.normpath(config_file().parent / value))
 
     @field_validator("registry_url", "public_url")
     @classmethod
@@ -200,8 +216,11 @@ class Settings(BaseSettings):
         return f"sqlite:///{(self.data_dir / 'gateway.db').resolve()}"
 
 
-def load_settings(**overrides: Any) -> Settings:
-    """Build the settings at an entry point; refuse unsafe values with a clear message."""
+def load_settings(config: Path | None = None, **overrides: Any) -> Settings:
+    """Build the settings at an entry point; refuse unsafe values with a clear message.
+
+    ``config`` names the TOML file (default: :func:`config_file`)."""
+    token = _NAMED_CONFIG.set(config.absolute() if config is not None else None)
     try:
         return Settings(**overrides)
     except ValidationError as exc:
@@ -210,3 +229,5 @@ def load_settings(**overrides: Any) -> Settings:
             for err in exc.errors()
         )
         raise ConfigurationError(f"refused settings: {problems}") from None
+    finally:
+        _NAMED_CONFIG.reset(token)

@@ -57,6 +57,20 @@ class XmlLimits(BaseModel):
     )
 
 
+ANSWER_LIMITS = XmlLimits(
+    max_depth=64,
+    max_elements=1_000_000,
+    max_attributes=1_000_000,
+    max_namespaces=1_000,
+    max_text=10_000_000,
+    max_name=1_000,
+)
+"""Limits for reading a signed answer of ours (``gateway verify``), not a hostile request:
+a ``getDocument`` answer carries a whole ``.edoc`` as one base64 text, far beyond the request
+limits. DTDs, entities, PIs, XInclude and the network stay refused; libxml2's own bound on a
+text node (10 MB without ``huge_tree``) still holds."""
+
+
 def hardened_parser() -> etree.XMLParser:
     """A new parser that resolves nothing and fetches nothing (one per call: not shared).
 

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from gateway.errors import ConfigurationError
-from gateway.settings import load_settings
+from gateway.settings import REPO_ROOT, SERVICE_CODES, load_settings
 
 
 @pytest.fixture(autouse=True)
@@ -21,7 +21,7 @@ def _clean_environment(monkeypatch: pytest.MonkeyPatch) -> None:
 
 def test_defaults_come_from_the_committed_config() -> None:
     settings = load_settings()
-    assert settings.data_dir == Path("var")
+    assert settings.data_dir == REPO_ROOT / "var"
     assert settings.effective_database_url.startswith("sqlite:///")
     assert settings.effective_database_url.endswith("/var/gateway.db")
     assert settings.xroad_self.subsystem_code == "VPIS"
@@ -45,6 +45,38 @@ def test_a_config_file_can_be_named(monkeypatch: pytest.MonkeyPatch, tmp_path: P
     settings = load_settings()
     assert settings.data_dir == Path("/srv/vpis")
     assert settings.registry_read_timeout == 1.5
+
+
+@pytest.mark.parametrize("how", ["argument", "variable"])
+def test_a_relative_data_dir_is_taken_from_the_config_files_directory(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, how: str
+) -> None:
+    config = tmp_path / "etc" / "gateway.toml"
+    config.parent.mkdir()
+    config.write_text('data_dir = "../state/vpis"\n', encoding="utf-8")
+    monkeypatch.chdir(tmp_path / "etc")  # wherever the command runs, the answer is the same
+    if how == "variable":
+        monkeypatch.setenv("GATEWAY_CONFIG", str(config))
+        settings = load_settings()
+    else:
+        settings = load_settings(config)
+    assert settings.data_dir == tmp_path / "state" / "vpis"
+    assert settings.effective_database_url == f"sqlite:///{tmp_path / 'state/vpis/gateway.db'}"
+    monkeypatch.setenv("GATEWAY_DATA_DIR", "other")  # a relative variable: the same anchor
+    assert load_settings(config).data_dir == tmp_path / "etc" / "other"
+
+
+def test_the_readme_states_the_committed_defaults() -> None:
+    readme = (REPO_ROOT / "README.md").read_text(encoding="utf-8")
+    lines = readme.splitlines()
+    row = next(line for line in lines if line.startswith("| `GATEWAY_ALLOWED_CLIENTS`"))
+    settings = load_settings()
+    for code in SERVICE_CODES:
+        assert settings.allowed_clients[code] == ["LV/GOV/90000026101/LVPORTAALS"]
+        assert code in row, code
+    data_dir_row = next(line for line in readme.splitlines()
+                        if line.startswith("| `GATEWAY_DATA_DIR`"))
+    assert "configuration file" in data_dir_row
 
 
 @pytest.mark.parametrize(

@@ -22,7 +22,12 @@ from cryptography.hazmat.primitives.serialization import pkcs12
 
 from gateway.errors import ConfigurationError
 from gateway.signing.config import SignatureAlgorithm, SigningSettings
-from gateway.signing.demo_keys import DemoKeyPaths, PrivateKey, ensure_demo_keys
+from gateway.signing.demo_keys import (
+    DemoKeyPaths,
+    PrivateKey,
+    demo_key_paths,
+    ensure_demo_keys,
+)
 
 __all__ = [
     "DemoKeyPaths",
@@ -149,11 +154,15 @@ def load_eseal_key(settings: SigningSettings, data_dir: Path) -> SigningKey:
 
 
 def pinned_ca_file(settings: SigningSettings, data_dir: Path) -> Path | None:
-    """The CA certificate verifiers pin: ``ca_file``, else the demo CA when demo keys sign."""
+    """The CA certificate verifiers pin: ``ca_file``, else the demo CA when demo keys sign.
+
+    Never makes keys: only ``gateway init`` and ``gateway serve`` do. The demo CA's path is
+    returned whether or not it exists yet; the caller says what to do when it does not.
+    """
     if settings.ca_file is not None:
         return settings.ca_file
     if settings.uses_demo_keys:
-        return ensure_demo_keys(data_dir, settings.algorithm).ca_certificate
+        return demo_key_paths(data_dir, settings.algorithm).ca_certificate
     return None
 
 

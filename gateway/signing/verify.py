@@ -23,7 +23,7 @@ from gateway.signing.asice import ASICE_MIMETYPE, MANIFEST_NS, read_container
 from gateway.signing.trust import check_path, common_name, load_anchors
 from gateway.signing.xades_verify import verify_xades
 from gateway.signing.xmldsig import b64decode_strict, verify_enveloped
-from gateway.xmlsafe import UnsafeXML, parse_message
+from gateway.xmlsafe import ANSWER_LIMITS, UnsafeXML, parse_message
 
 __all__ = ["verify_edoc", "verify_file", "verify_soap_answer"]
 
@@ -99,7 +99,7 @@ def verify_soap_answer(
     :func:`~gateway.signing.xmldsig.verify_enveloped`.
     """
     try:
-        root = parse_message(data, max_bytes=MAX_ANSWER_BYTES)
+        root = parse_message(data, max_bytes=MAX_ANSWER_BYTES, limits=ANSWER_LIMITS)
     except UnsafeXML as exc:
         raise SignatureInvalid(f"answer refused: {exc}", reason="xml") from None
     body = root.find(f"{{{SOAP11_ENV}}}Body")

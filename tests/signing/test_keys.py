@@ -235,7 +235,8 @@ def test_eseal_demo_and_configured(tmp_path: Path, rsa_signer: Signer) -> None:
 
 def test_pinned_ca_file(tmp_path: Path, rsa_signer: Signer) -> None:
     demo = pinned_ca_file(SigningSettings(), tmp_path)
-    assert demo == tmp_path / "keys" / "ca.pem" and demo.exists()
+    assert demo == tmp_path / "keys" / "ca.pem"
+    assert not (tmp_path / "keys").exists()  # naming the demo CA makes no keys
     paths = rsa_signer.paths
     configured = SigningSettings(key_file=paths.key, certificate_file=paths.certificate)
     assert pinned_ca_file(configured, tmp_path) is None

@@ -6,6 +6,7 @@ import base64
 import copy
 import hashlib
 import io
+import re
 import shutil
 import subprocess
 import sys
@@ -490,6 +491,13 @@ ANSWER_CASES: dict[str, tuple[Callable[[bytes], bytes], str]] = {
     "fault": (_fault, "fault"),
     "not-an-envelope": (lambda _a: b"<a/>", "structure"),
     "doctype": (lambda a: b"<!DOCTYPE x []>" + a.split(b"?>", 1)[1], "xml"),
+    # our own answers are read with wider size limits (gateway verify), but no more trust:
+    "processing-instruction": (lambda a: b"<?evil x?>" + a.split(b"?>", 1)[1], "xml"),
+    "xinclude": (
+        lambda a: re.sub(rb"(</(?:\w+:)?Body>)", b'<xi:include xmlns:xi="http://www.w3.org/'
+                         b'2001/XInclude" href="/etc/passwd"/>\\1', a, count=1),
+        "xml",
+    ),
     "no-signature": (
         lambda a: a.replace(b"<ds:X509Certificate>", b"<ds:X509Cert>").replace(
             b"</ds:X509Certificate>", b"</ds:X509Cert>"
