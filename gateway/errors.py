@@ -5,11 +5,28 @@ stable ``code`` (the SOAP fault code later), whether the caller or the server is
 message in Latvian and in English fit to show to a citizen. Details are attributes, never
 formatted into the message, so that no personal data or internals reach an answer by accident.
 Domain errors become SOAP faults at exactly one boundary (``gateway.soap``).
+
+A refusal may name the :class:`Problem` it found (which rule of the request was broken); the
+fault then says it after the message, in both languages. ``docs/FAULTS.md`` lists every code
+and message (``python -m gateway.soap.fault_table`` writes it; a test keeps it current).
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import ClassVar
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """Which rule a request broke, as one sentence in Latvian and one in English.
+
+    The texts are fixed, or name only parts of our own contract (an X-Road header, an element
+    of the published schema, an HTTP header); never a value the caller sent.
+    """
+
+    lv: str
+    en: str
 
 
 class GatewayError(Exception):
@@ -21,10 +38,23 @@ class GatewayError(Exception):
     message_lv: ClassVar[str] = "Radās iekšēja kļūda. Lūdzu, mēģiniet vēlāk."
     message_en: ClassVar[str] = "An internal error occurred. Please try again later."
 
-    def __init__(self, detail: str | None = None, **attrs: object) -> None:
+    def __init__(
+        self, detail: str | None = None, *, problem: Problem | None = None, **attrs: object
+    ) -> None:
         super().__init__(detail or self.message_en)
         self.detail = detail
+        self.problem = problem
         self.attrs = attrs
+
+    @property
+    def text_lv(self) -> str:
+        """The Latvian message, followed by the problem found when there is one."""
+        return self.message_lv if self.problem is None else f"{self.message_lv} {self.problem.lv}"
+
+    @property
+    def text_en(self) -> str:
+        """The English message, followed by the problem found when there is one."""
+        return self.message_en if self.problem is None else f"{self.message_en} {self.problem.en}"
 
     @property
     def faultcode(self) -> str:
@@ -54,7 +84,7 @@ class RequestTooLarge(ClientError):
 
 class InvalidUserId(ClientError):
     code = "InvalidRequest"
-    message_lv = "Lietotāja identifikators (userId) nav derīgs: jābūt LV un personas kodam."
+    message_lv = "Lietotāja identifikators (userId) nav derīgs: tam jābūt LV un personas kodam."
     message_en = "The user identifier (userId) is not valid: it must be LV and a personal code."
 
 
@@ -66,7 +96,7 @@ class InvalidPersonalCode(ClientError):
 
 class UnknownClient(ClientError):
     code = "UnknownClient"
-    message_lv = "Pieprasītājam sistēmai nav piekļuves šim pakalpojumam."
+    message_lv = "Pieprasītāja sistēmai nav piekļuves šim pakalpojumam."
     message_en = "The calling system may not use this service."
 
 
@@ -79,8 +109,8 @@ class NoMandate(ClientError):
 class RequesterUnderage(ClientError):
     code = "RequesterUnderage"
     message_lv = (
-        "E-pakalpojums pieejams tikai pilngadīgām personām. "
-        "Ja esat nepilngadīgs, palūdziet datus apskatīt vecākiem."
+        "E-pakalpojums ir pieejams tikai pilngadīgām personām. "
+        "Ja jums vēl nav 18 gadu, lūdziet kādu no vecākiem apskatīt datus jūsu vietā."
     )
     message_en = (
         "This e-service is for adults only. If you are under 18, please ask a parent to view "
@@ -117,7 +147,7 @@ class VersionMismatch(GatewayError):
 
     code = "VersionMismatch"
     side = ""
-    message_lv = "Atbalstīta tikai SOAP 1.1 versija."
+    message_lv = "Tiek atbalstīta tikai SOAP versija 1.1."
     message_en = "Only SOAP 1.1 is supported."
 
 
@@ -126,7 +156,7 @@ class MustUnderstand(GatewayError):
 
     code = "MustUnderstand"
     side = ""
-    message_lv = "Pieprasījumā ir galvene, ko pakalpojums neapstrādā."
+    message_lv = "Pieprasījumā ir obligāti apstrādājama galvene, ko šis pakalpojums neapstrādā."
     message_en = "The request carries a mandatory header that this service does not process."
 
 
@@ -148,7 +178,7 @@ class ServerError(GatewayError):
 
 class RegistryUnavailable(ServerError):
     code = "RegistryUnavailable"
-    message_lv = "Iedzīvotāju reģistrs pašlaik nav pieejams. Lūdzu, mēģiniet vēlāk."
+    message_lv = "Fizisko personu reģistrs pašlaik nav pieejams. Lūdzu, mēģiniet vēlāk."
     message_en = "The population register is not available right now. Please try again later."
 
 
@@ -161,7 +191,7 @@ class ImportRejected(GatewayError):
 
     code = "ImportRejected"
     side = "Client"
-    message_lv = "Importa fails noraidīts."
+    message_lv = "Importa fails ir noraidīts."
     message_en = "The import file was refused."
 
     def __init__(self, detail: str, *, record: str | None = None, field: str | None = None) -> None:

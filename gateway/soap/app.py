@@ -32,6 +32,7 @@ from gateway.ns import VPIS, XROAD, XROAD_ID
 from gateway.runtime import Runtime
 from gateway.signing.enveloped import sign_payload
 from gateway.soap import answers, contract, envelope, xroad
+from gateway.soap import problems as P
 from gateway.soap.call import Call
 from gateway.soap.dispatch import Dispatcher, Job
 from gateway.soap.faults import fault_envelope
@@ -151,9 +152,12 @@ class GatewayApp:
         call.audit.service = call.headers.service_code
         call.audit.requester_code = call.headers.requester.digits
         if etree.QName(call.envelope.payload).text != f"{{{VPIS}}}{call.headers.service_code}":
-            raise InvalidRequest("the body does not match the service code")
-        if schema_errors(contract.body_schema(), call.envelope.payload):
-            raise InvalidRequest("the body does not match the schema")
+            raise InvalidRequest("the body does not match the service code",
+                                 problem=P.BODY_NOT_SERVICE)
+        errors = schema_errors(contract.body_schema(), call.envelope.payload)
+        if errors:
+            raise InvalidRequest("the body does not match the schema",
+                                 problem=P.schema_mismatch(errors[0]))
         job = Job(self.runtime, call.headers.requester, call.envelope.payload, now=call.now,
                   audit=call.audit)
         payload = self._dispatcher.dispatch(call.root, job)
@@ -171,7 +175,7 @@ def _check_content_type(value: str, data: bytes) -> None:
     if media == "application/soap+xml":
         raise VersionMismatch("SOAP 1.2 content type")
     if media != "text/xml":
-        raise InvalidRequest("content type must be text/xml")
+        raise InvalidRequest("content type must be text/xml", problem=P.CONTENT_TYPE)
     charset = None
     for parameter in parameters.split(";"):
         name, _, given = parameter.partition("=")
@@ -182,9 +186,10 @@ def _check_content_type(value: str, data: bytes) -> None:
     try:
         actual = check_encoding(data)
     except UnsafeXML:
-        raise InvalidRequest("not UTF-8 or UTF-16 XML") from None
+        raise InvalidRequest("not UTF-8 or UTF-16 XML",
+                             problem=P.UNSAFE_XML["not UTF-8 or UTF-16 XML"]) from None
     if charset not in ("utf-8", "utf-16") or not actual.startswith(charset):
-        raise InvalidRequest("the charset does not match the body")
+        raise InvalidRequest("the charset does not match the body", problem=P.CHARSET)
 
 
 def _printable(value: str, length: int) -> str:
@@ -222,7 +227,7 @@ def _read_body(environ: dict[str, Any], limit: int, timeout: float) -> bytes:
     """
     declared = environ.get("CONTENT_LENGTH") or ""
     if declared and not (declared.isascii() and declared.isdigit()):
-        raise InvalidRequest("bad Content-Length")
+        raise InvalidRequest("bad Content-Length", problem=P.CONTENT_LENGTH)
     if declared and int(declared) > limit:
         raise RequestTooLarge("declared length")
     sock = environ.get("gunicorn.socket")
@@ -233,13 +238,14 @@ def _read_body(environ: dict[str, Any], limit: int, timeout: float) -> bytes:
         if declared:
             data = bytes(environ["wsgi.input"].read(int(declared)))
             if len(data) != int(declared):
-                raise InvalidRequest("body shorter than its Content-Length")
+                raise InvalidRequest("body shorter than its Content-Length",
+                                     problem=P.SHORT_BODY)
             return data
         data = bytes(environ["wsgi.input"].read(limit + 1))  # chunked: at most one byte more
     except OSError:  # the peer went silent or away
-        raise InvalidRequest("body not received in time") from None
+        raise InvalidRequest("body not received in time", problem=P.SLOW_BODY) from None
     except ValueError:  # gunicorn's chunked reader: a malformed or absurd chunk size
-        raise InvalidRequest("malformed chunked body") from None
+        raise InvalidRequest("malformed chunked body", problem=P.CHUNKED) from None
     finally:
         if sock is not None:
             sock.settimeout(previous)

@@ -28,6 +28,7 @@ from gateway.domain.personal_code import PersonalCode
 from gateway.errors import InternalError, InvalidRequest
 from gateway.ns import VPIS
 from gateway.runtime import Runtime
+from gateway.soap import problems as P
 from gateway.soap.operations import OPERATIONS, Operation
 from gateway.store.audit import AuditEntry
 
@@ -83,11 +84,11 @@ class Dispatcher(ServerBase):  # type: ignore[misc]  # spyne is untyped
         try:
             ctx, *_ = protocol.generate_method_contexts(ctx)
         except Fault:  # no operation of that name (the checks before make this unreachable)
-            raise InvalidRequest("unknown operation") from None
+            raise InvalidRequest("unknown operation", problem=P.UNKNOWN_SERVICE_CODE) from None
         ctx.udc = job
         self.get_in_object(ctx)
         if ctx.in_error is not None:
-            raise InvalidRequest("the body could not be read")
+            raise InvalidRequest("the body could not be read", problem=P.BODY_UNREADABLE)
         self.get_out_object(ctx)
         if job.error is not None:
             raise job.error

@@ -18,6 +18,7 @@ from gateway.domain.personal_code import PersonalCode, parse_user_id
 from gateway.errors import InvalidPersonalCode, InvalidRequest, InvalidUserId, UnknownClient
 from gateway.settings import Settings
 from gateway.soap import contract
+from gateway.soap import problems as P
 from gateway.soap.operations import SERVICE_CODES
 from gateway.xroad import HeaderProblem
 
@@ -37,20 +38,23 @@ class XRoadHeaders:
 
 def _collect(header: etree._Element | None) -> dict[str, etree._Element]:
     if header is None:
-        raise InvalidRequest("no SOAP Header", field="Header")
+        raise InvalidRequest("no SOAP Header", field="Header", problem=P.NO_HEADER)
     try:
         return protocol.collect(header, contract.header_schema())
     except HeaderProblem as problem:
         if problem.missing and problem.name == "userId":
-            raise InvalidUserId("missing userId", field="userId") from None
-        raise InvalidRequest(str(problem), field=problem.name) from None
+            raise InvalidUserId("missing userId", field="userId",
+                                problem=P.missing_header("userId")) from None
+        raise InvalidRequest(str(problem), field=problem.name,
+                             problem=P.header_problem(problem)) from None
 
 
 def check(header: etree._Element | None, settings: Settings) -> XRoadHeaders:
     """Check the request's X-Road headers; raise a client error for the first problem."""
     found = _collect(header)
     if (found["protocolVersion"].text or "") != protocol.PROTOCOL_VERSION:
-        raise InvalidRequest("protocolVersion must be 4.0", field="protocolVersion")
+        raise InvalidRequest("protocolVersion must be 4.0", field="protocolVersion",
+                             problem=P.PROTOCOL_VERSION)
 
     service = found["service"]
     own = settings.xroad_self
@@ -64,16 +68,19 @@ def check(header: etree._Element | None, settings: Settings) -> XRoadHeaders:
     if protocol.object_type(service) != "SERVICE" or any(
         protocol.identifier(service, name) != value for name, value in expected.items()
     ):
-        raise InvalidRequest("the service header does not name this service", field="service")
+        raise InvalidRequest("the service header does not name this service", field="service",
+                             problem=P.NOT_THIS_SERVICE)
     service_code = protocol.identifier(service, "serviceCode") or ""
     if service_code not in SERVICE_CODES:
-        raise InvalidRequest("unknown service code", field="service")
+        raise InvalidRequest("unknown service code", field="service",
+                             problem=P.UNKNOWN_SERVICE_CODE)
 
     client = found["client"]
     try:
         protocol.check_client_kind(client)
     except HeaderProblem as problem:
-        raise InvalidRequest(str(problem), field="client") from None
+        raise InvalidRequest(str(problem), field="client",
+                             problem=P.header_problem(problem)) from None
     caller = protocol.client_id(client)
     if caller not in settings.allowed_clients.get(service_code, []):
         raise UnknownClient("client not on the allow-list", client=caller)

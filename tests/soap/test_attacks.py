@@ -31,6 +31,7 @@ import requests
 from lxml import etree
 from sqlalchemy import Engine, func, select
 
+from gateway.errors import ClientError
 from gateway.ns import DS, SOAP11_ENV, VPIS
 from gateway.settings import load_settings
 from gateway.store.models import AuditRecord
@@ -465,6 +466,15 @@ def fault_of(answer: bytes) -> tuple[str, str] | None:
     return fault.findtext("faultcode") or "", code
 
 
+def fault_message(answer: bytes) -> str:
+    """``LV|EN``: the two messages of a fault's vpis:faultDetail."""
+    root = etree.fromstring(answer, etree.XMLParser(resolve_entities=False, no_network=True))
+    detail = root.find(f"{{{SOAP11_ENV}}}Body/{{{SOAP11_ENV}}}Fault/detail/{{{VPIS}}}faultDetail")
+    texts = {} if detail is None else {
+        m.get("lang"): m.text or "" for m in detail.iter(f"{{{VPIS}}}message")}
+    return f"{texts.get('lv', '')}|{texts.get('en', '')}"
+
+
 def check(case: Case, sent: bytes, answer: Answer) -> list[str]:
     """Everything wrong with ``answer`` to ``case``; empty when it is right."""
     problems = []
@@ -478,6 +488,10 @@ def check(case: Case, sent: bytes, answer: Answer) -> list[str]:
             problems.append(f"fault {fault}, expected {case.fault}")
     elif fault is not None:
         problems.append(f"unexpected fault {fault}")
+    if fault is not None and fault[1] == "InvalidRequest" and fault_message(answer.body) in (
+        f"{ClientError.message_lv}|{ClientError.message_en}", "|"
+    ):
+        problems.append("an InvalidRequest fault that does not say which rule was broken")
     text = _as_text(answer.body)
     problems += [f"missing {s!r}" for s in case.must_contain if s not in text]
     problems += [f"holds {s!r}" for s in case.must_not_contain if s in text]
