@@ -19,6 +19,7 @@ import argparse
 import ipaddress
 import json
 import logging
+import signal
 import sys
 import threading
 from collections import Counter
@@ -187,8 +188,16 @@ def start_simulator(
 
 
 def run_from_cli(args: argparse.Namespace, settings: Settings) -> int:
-    """``gateway registry-sim``: serve until interrupted (Ctrl-C, SIGINT); the exit code."""
+    """``gateway registry-sim``: serve until interrupted (Ctrl-C, SIGINT, or SIGTERM); 0.
+
+    The stop signals are caught before the "serving on" line is printed: whoever starts the
+    simulator may stop it the moment it has read that line. (With Python's default
+    KeyboardInterrupt, a SIGINT landing between the line and the wait escaped as a traceback.)
+    """
     fixture = load_fixture(args.fixture or DEMO_REGISTRY)
+    stop = threading.Event()
+    previous = {sig: signal.signal(sig, lambda *_: stop.set())
+                for sig in (signal.SIGINT, signal.SIGTERM)}
     running = start_simulator(
         fixture,
         settings.registry_service,
@@ -197,19 +206,20 @@ def run_from_cli(args: argparse.Namespace, settings: Settings) -> int:
         delay=max(0.0, float(args.delay)),
         fail=FailMode(args.fail),
     )
-    sys.stdout.write(f"register simulator serving on {running.url}\n")
-    sys.stdout.flush()
-    log.info(
-        "register simulator: %d persons, delay %.1fs, fail=%s",
-        len(fixture.records),
-        running.app.delay,
-        running.app.fail.value,
-    )
     try:
-        while running.thread.is_alive():
-            running.thread.join(timeout=0.5)
-    except KeyboardInterrupt:
+        sys.stdout.write(f"register simulator serving on {running.url}\n")
+        sys.stdout.flush()
+        log.info(
+            "register simulator: %d persons, delay %.1fs, fail=%s",
+            len(fixture.records),
+            running.app.delay,
+            running.app.fail.value,
+        )
+        while not stop.wait(timeout=0.5) and running.thread.is_alive():
+            pass
         log.info("register simulator stopping")
     finally:
         running.stop()
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
     return 0

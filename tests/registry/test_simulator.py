@@ -196,3 +196,28 @@ def test_cli_serves_until_interrupted(tmp_path: Path) -> None:
         if process.poll() is None:
             process.kill()
             process.wait(timeout=10)
+
+
+@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM])
+def test_a_stop_signal_right_after_the_ready_line_stops_it_cleanly(
+    tmp_path: Path, sig: signal.Signals
+) -> None:
+    """The race behind a once-flaky ``test_cli_serves_until_interrupted``: a signal sent the
+    moment the "serving on" line is read must stop the process cleanly, every time."""
+    env = dict(os.environ, PYTHONPATH=str(REPO_ROOT))
+    for _ in range(8):
+        process = subprocess.Popen(
+            [sys.executable, "-m", "gateway.cli", "registry-sim", "--port", "0"],
+            cwd=tmp_path, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        )
+        try:
+            assert process.stdout is not None and process.stderr is not None
+            ready, _, _ = select.select([process.stdout], [], [], 30)
+            assert ready and "serving on" in process.stdout.readline()
+            process.send_signal(sig)
+            assert process.wait(timeout=10) == 0
+            assert "Traceback" not in process.stderr.read()
+        finally:
+            if process.poll() is None:
+                process.kill()
+                process.wait(timeout=5)
