@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 
 from tests.stand import REPO
@@ -30,3 +31,21 @@ def test_no_run_output_is_committed() -> None:
     bad = [n for n in tracked() if n.startswith(("var/", ".venv/"))
            or n.endswith((".db", ".sqlite", ".p12", ".edoc", ".db-wal"))]
     assert bad == []
+
+
+def test_the_demo_names_a_ready_request_for_every_sample() -> None:
+    script = (REPO / "scripts" / "demo").read_text(encoding="utf-8")
+    printed = script.split("cat <<MSG", 1)[1].split("\nMSG\n", 1)[0]
+    samples = sorted(p.name for p in (REPO / "docs" / "samples").glob("*.xml"))
+    assert len(samples) == 5
+    for name in samples:
+        assert f"docs/samples/{name}" in printed, name
+    for path in re.findall(r"@?(docs/samples/[\w.]+)", printed):
+        assert (REPO / path).is_file(), path
+    assert "> var/answer.xml" in printed and "verify var/answer.xml" in printed
+
+
+def test_what_the_demo_and_readme_write_is_ignored() -> None:
+    for name in ("var/answer.xml", "answer.xml", "var/keys/ca.pem"):
+        done = subprocess.run(["git", "check-ignore", "-q", name], cwd=REPO, check=False)
+        assert done.returncode == 0, name
