@@ -32,15 +32,15 @@ CHUNKED = Problem("Pa daļām (chunked) sūtītais saturs nav pareizi veidots.",
                   "The chunked body is malformed.")
 
 # --- XML (gateway.xmlsafe) ----------------------------------------------------------------------
-NOT_XML = Problem("Saturs nav labi veidots XML.", "The body is not well-formed XML.")
+NOT_XML = Problem("Saturs nav pareizi veidots XML.", "The body is not well-formed XML.")
 DTD = Problem("DTD (DOCTYPE) nav atļauts.", "A DTD (DOCTYPE) is not allowed.")
 UNSAFE_XML: dict[str, Problem] = {
     "encoding not allowed": Problem(
-        "Šis rakstzīmju kodējums nav atļauts: tikai UTF-8 vai UTF-16.",
+        "Šis rakstzīmju kodējums nav atļauts: atļauts tikai UTF-8 vai UTF-16.",
         "This character encoding is not allowed: only UTF-8 or UTF-16."),
     "not UTF-8 or UTF-16 XML": Problem("Saturs nav XML kodējumā UTF-8 vai UTF-16.",
                                        "The body is not XML in UTF-8 or UTF-16."),
-    "bad XML declaration": Problem("XML deklarācija nav derīga (jābūt version 1.0).",
+    "bad XML declaration": Problem("XML deklarācija nav derīga (tajā jābūt version 1.0).",
                                    "The XML declaration is not valid (it must say version 1.0)."),
     "declared encoding does not match the bytes": Problem(
         "XML deklarācijā norādītais kodējums neatbilst saturam.",
@@ -67,7 +67,7 @@ UNSAFE_XML: dict[str, Problem] = {
     "text too long": Problem("Teksts ir pārāk garš.", "A text is too long."),
 }
 """Per message of :class:`gateway.xmlsafe.UnsafeXML` (a test holds every one of them here)."""
-SOME_XML = Problem("XML nav atļauts.", "The XML is not allowed.")
+SOME_XML = Problem("Šāds XML saturs nav atļauts.", "Such XML content is not allowed.")
 """For an :class:`~gateway.xmlsafe.UnsafeXML` message missing above (a test keeps none)."""
 
 # --- SOAP 1.1 envelope ----------------------------------------------------------------------------

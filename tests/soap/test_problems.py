@@ -152,4 +152,4 @@ def test_every_problem_is_a_sentence_in_both_languages() -> None:
 def test_without_a_problem_the_message_stands_alone() -> None:
     assert InvalidRequest("x").text_en == "The request is not valid."
     assert InvalidRequest("x", problem=P.NOT_XML).text_lv == (
-        "Pieprasījums nav derīgs. Saturs nav labi veidots XML.")
+        "Pieprasījums nav derīgs. Saturs nav pareizi veidots XML.")
