@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 
 from gateway.errors import ConfigurationError
-from gateway.settings import REPO_ROOT, SERVICE_CODES, load_settings
+from gateway.settings import REPO_ROOT, load_settings
+from gateway.soap.operations import SERVICE_CODES
 
 
 @pytest.fixture(autouse=True)
