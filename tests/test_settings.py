@@ -71,10 +71,12 @@ def test_the_readme_states_the_committed_defaults() -> None:
     readme = (REPO_ROOT / "README.md").read_text(encoding="utf-8")
     lines = readme.splitlines()
     row = next(line for line in lines if line.startswith("| `GATEWAY_ALLOWED_CLIENTS`"))
-    settings = load_settings()
-    for code in SERVICE_CODES:
-        assert settings.allowed_clients[code] == ["LV/GOV/90000026101/LVPORTAALS"]
-        assert code in row, code
+    allowed = load_settings().allowed_clients
+    assert set(allowed) == set(SERVICE_CODES)
+    portal = [c for c in SERVICE_CODES if allowed[c] == ["LV/GOV/90000026101/LVPORTAALS"]]
+    viis = [c for c in SERVICE_CODES if allowed[c] == ["LV/GOV/90000022399/VIIS"]]
+    assert len(portal) == 5 and "latvija.gov.lv subsystem on the five citizen services" in row
+    assert viis == ["getInstitutionResults"] and "VIIS subsystem on `getInstitutionResults`" in row
     data_dir_row = next(line for line in readme.splitlines()
                         if line.startswith("| `GATEWAY_DATA_DIR`"))
     assert "configuration file" in data_dir_row

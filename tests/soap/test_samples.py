@@ -25,6 +25,7 @@ EXPECTED = {
     "getDocument": b"<vpis:content>",
     "requestPaperCopy": b"<vpis:paperCopy>",
     "submitDocumentApplication": b"<vpis:reference>",
+    "getInstitutionResults": b"Cesvaines vidusskola",
 }
 """Per sample, what its answer must hold (beyond being the operation's signed response)."""
 
