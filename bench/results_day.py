@@ -10,7 +10,8 @@ One command: ``python -m bench.results_day [--postgres] [--duration 20]``. It
    EP181 own results 70 %, EP181 for a child 20 %, EP226 listDocuments 10 %;
 3. measures requests per second, p50/p99 latency, the server processes' CPU time per request
    and each worker's RSS; then the second download of stored ``.edoc`` files;
-4. serves the same mix with signxml's signer instead of ours (``signing.implementation``);
+4. serves the same mix with signxml's signer instead of ours (``signing.implementation``), and
+   with one commit per audit record instead of group commit (``audit_group_commit``);
 5. serves the same mix from the floor (``bench/floor.py``) under the same setup and prints the
    ratio gateway/floor of CPU per request.
 
@@ -328,6 +329,14 @@ def main() -> None:
                 server_pid=gateway.pid)
             runs.append(wrk(gw_url, mix, seconds=args.duration, connections=args.connections,
                             label="gateway, signxml signer: mix", server_pid=gateway.pid))
+        # The same mix with one commit per audit record instead of group commit.
+        single_env = dict(env, GATEWAY_AUDIT_GROUP_COMMIT="false")
+        with server(["gateway.cli", "serve", "--port", str(gw_port)], single_env,
+                    gw_url + "healthz", log) as gateway:
+            wrk(gw_url, mix, seconds=5, connections=args.connections, label="warm-up",
+                server_pid=gateway.pid)
+            runs.append(wrk(gw_url, mix, seconds=args.duration, connections=args.connections,
+                            label="gateway, commit per record: mix", server_pid=gateway.pid))
         floor_url = f"http://127.0.0.1:{floor_port}/"
         floor_env = dict(env, GATEWAY_PUBLIC_URL=floor_url)
         with server(["bench.floor", "--port", str(floor_port), "--workers", str(args.workers)],
@@ -338,13 +347,17 @@ def main() -> None:
                             connections=args.connections, label="floor: results-day mix",
                             server_pid=floor.pid))
     print_runs(runs)
-    gateway_run, edoc_run, signxml_run, floor_run = runs
+    gateway_run, edoc_run, signxml_run, single_run, floor_run = runs
     ratio = gateway_run.cpu_ms_per_request / floor_run.cpu_ms_per_request
     print(f"\nCPU per request, gateway/floor: {ratio:.2f}x (target at most 2x)")
     saving = 1 - gateway_run.cpu_ms_per_request / signxml_run.cpu_ms_per_request
     print(f"CPU per request, our signer vs signxml's: {gateway_run.cpu_ms_per_request:.2f} vs "
           f"{signxml_run.cpu_ms_per_request:.2f} ms, ours saves {saving:.0%} "
           "(ours is kept only above 10 %)")
+    print(f"CPU per request, audit group commit vs one commit per record: "
+          f"{gateway_run.cpu_ms_per_request:.2f} vs {single_run.cpu_ms_per_request:.2f} ms; "
+          f"p99 {gateway_run.p99_ms:.1f} vs {single_run.p99_ms:.1f} ms; "
+          f"{gateway_run.rps:.0f} vs {single_run.rps:.0f} req/s")
     print(f"signed, audited EP181/EP226 mix: {gateway_run.rps:.0f} req/s (target 1000), "
           f"p99 {gateway_run.p99_ms:.1f} ms (target under 25)")
     print(f"stored .edoc downloads: {edoc_run.rps:.0f} req/s (target 500)")

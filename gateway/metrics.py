@@ -35,6 +35,8 @@ REGISTRY_CACHE = Counter("vpis_registry_cache", "Register answers looked up in t
                          ["result"])
 AUDIT_WRITE = Histogram("vpis_audit_write_seconds", "Time to commit one audit record",
                         buckets=_BUCKETS)
+AUDIT_GROUP = Histogram("vpis_audit_group_records", "Audit records committed together",
+                        buckets=(1, 2, 3, 4, 6, 8, 16, 32, 64))
 DOCUMENTS = Counter("vpis_edocuments", "E-documents served: sealed now or served as stored",
                     ["how"])
 

@@ -130,6 +130,11 @@ class Settings(BaseSettings):
     max_request_bytes: int = Field(
         65536, ge=1024, le=10 * 1024 * 1024, description="Largest SOAP request accepted."
     )
+    audit_group_commit: bool = Field(
+        True,
+        description="Commit the audit records of concurrent calls together (each answer still "
+        "waits for its record's commit); false: one commit per record.",
+    )
     subject_limit: int = Field(
         20,
         ge=1,

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import Engine, insert, select
+from sqlalchemy import Connection, Engine, insert, select
 
 from gateway.store.models import AuditRecord, AuditSubject
 
@@ -34,9 +35,8 @@ def _clip(value: str | None, length: int) -> str | None:
 _INSERT = insert(AuditRecord).returning(AuditRecord.id)
 
 
-def write(engine: Engine, entry: AuditEntry) -> int:
-    """Insert and commit one audit record; its id. Raises if it cannot be committed."""
-    values = {
+def _values(entry: AuditEntry) -> dict[str, object]:
+    return {
         "at": entry.at,
         "message_id": _clip(entry.message_id, 200),
         "client": _clip(entry.client, 300),
@@ -47,14 +47,26 @@ def write(engine: Engine, entry: AuditEntry) -> int:
         "reason": _clip(entry.reason, 64),
         "documents": entry.documents or None,
     }
-    with engine.begin() as conn:
-        record_id = int(conn.execute(_INSERT, values).scalar_one())
+
+
+def insert_entries(conn: Connection, entries: Sequence[AuditEntry]) -> list[int]:
+    """Insert ``entries`` (with their further subjects) in the open transaction; their ids."""
+    ids = []
+    for entry in entries:
+        record_id = int(conn.execute(_INSERT, _values(entry)).scalar_one())
         if entry.subjects:
             conn.execute(insert(AuditSubject), [
                 {"audit_id": record_id, "subject_code": code, "at": entry.at}
                 for code in dict.fromkeys(entry.subjects)
             ])
-        return record_id
+        ids.append(record_id)
+    return ids
+
+
+def write(engine: Engine, entry: AuditEntry) -> int:
+    """Insert and commit one audit record; its id. Raises if it cannot be committed."""
+    with engine.begin() as conn:
+        return insert_entries(conn, [entry])[0]
 
 
 @dataclass(frozen=True, slots=True)
