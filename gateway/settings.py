@@ -131,9 +131,10 @@ class Settings(BaseSettings):
         65536, ge=1024, le=10 * 1024 * 1024, description="Largest SOAP request accepted."
     )
     audit_group_commit: bool = Field(
-        True,
+        False,
         description="Commit the audit records of concurrent calls together (each answer still "
-        "waits for its record's commit); false: one commit per record.",
+        "waits for its record's commit); false: one commit per record. Off by default: the "
+        "results-day benchmark has not shown it to save CPU on SQLite (docs/OPERATIONS.md).",
     )
     subject_limit: int = Field(
         20,
