@@ -75,3 +75,36 @@ def test_gateway_audit_prints_who_accessed_a_person(caller: Caller, stand: Stand
     assert f"accesses to the data of {P.MARTINS}" in done.stdout
     line = next(x for x in done.stdout.splitlines() if "guardian_of_minor" in x)
     assert "getExamResults" in line and "allowed" in line and P.MARA in line
+
+
+def test_with_group_commit_every_answer_has_its_record(stand: Stand) -> None:
+    """``audit_group_commit = true``: concurrent calls through a real gateway, each answered
+    only once its record is committed."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    import requests
+
+    from gateway.store.db import create_engine_from_url
+    from tests.stand import free_port, gateway_process
+
+    port = free_port()
+    url = f"http://127.0.0.1:{port}/"
+    env = dict(stand.env, GATEWAY_PUBLIC_URL=url, GATEWAY_AUDIT_GROUP_COMMIT="true")
+    run = uuid.uuid4().hex[:8]
+
+    def one(n: int) -> tuple[str, int]:
+        message = f"group-{run}-{n}"
+        body = E.envelope(E.HEADERS.replace(E.ID, f"<xrd:id>{message}</xrd:id>"))
+        reply = requests.post(url, data=body, timeout=30,
+                              headers={"Content-Type": "text/xml; charset=utf-8"})
+        return message, reply.status_code
+
+    with gateway_process(env, port, stand.data_dir), ThreadPoolExecutor(8) as pool:
+        answers = list(pool.map(one, range(40)))
+    assert {status for _, status in answers} == {200}
+    engine = create_engine_from_url(stand.database_url)
+    try:
+        for message, _status in answers:
+            assert record(engine, message).outcome == "allowed"
+    finally:
+        engine.dispose()
