@@ -27,9 +27,11 @@ configuration file's directory. Only `init` and `serve` make demo keys."""
 
 
 def _cmd_init(args: argparse.Namespace, settings: Settings) -> int:
+    from gateway.production import refuse_demo_parts
     from gateway.signing.keys import load_signer_key
     from gateway.store.db import init_database
 
+    refuse_demo_parts(settings)  # before any demo key is made
     url = init_database(settings)
     print(f"database ready: {_safe_url(url)}")
     key = load_signer_key(settings.signing, settings.data_dir)  # makes demo keys if none set
@@ -53,9 +55,12 @@ def _cmd_import(args: argparse.Namespace, settings: Settings) -> int:
 
 def _cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
     from gateway.demo import DEMO_DATA
+    from gateway.errors import ProductionRefused
     from gateway.store.db import create_engine_for, init_database
     from gateway.store.importer import import_file
 
+    if settings.environment == "production":
+        raise ProductionRefused(["environment: the demo data set is never loaded in production"])
     init_database(settings)
     engine = create_engine_for(settings)
     try:
@@ -75,9 +80,11 @@ def _cmd_registry_sim(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
+    from gateway.production import refuse_demo_parts
     from gateway.serve import serve
     from gateway.store.db import init_database
 
+    refuse_demo_parts(settings)
     init_database(settings)
     serve(
         settings,

@@ -204,3 +204,19 @@ class ConfigurationError(GatewayError):
     """A setting is missing or unsafe; the gateway refuses to start."""
 
     code = "ConfigurationError"
+
+
+class ProductionRefused(ConfigurationError):
+    """``environment = "production"`` with parts only a demo may use; the gateway does not start."""
+
+    code = "ProductionRefused"
+    message_lv = "Ražošanas vidē vārteja nestartē ar demonstrācijas iestatījumiem."
+    message_en = "In production the gateway does not start with demo settings."
+
+    def __init__(self, problems: list[str]) -> None:
+        lines = "\n".join(f"  - {problem}" for problem in problems)
+        super().__init__(
+            f"environment=production: {self.message_en} / {self.message_lv}\n{lines}",
+            problems=tuple(problems),
+        )
+        self.problems = tuple(problems)

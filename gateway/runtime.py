@@ -7,6 +7,7 @@ document issuer with VISC's e-seal key.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -24,6 +25,20 @@ from gateway.store.db import create_engine_for
 
 def _utc_now() -> datetime:
     return datetime.now(UTC)
+
+
+def clock_for(settings: Settings) -> Callable[[], datetime]:
+    """The gateway's clock: the system's, or one started at ``settings.clock_start``.
+
+    A started clock runs on in real time from the moment it is made (monotonically), so that
+    audit records keep their order; only the demo and the tests set one (production refuses
+    it, :mod:`gateway.production`).
+    """
+    start = settings.clock_start
+    if start is None:
+        return _utc_now
+    began = time.monotonic()
+    return lambda: start.astimezone(UTC) + timedelta(seconds=time.monotonic() - began)
 
 
 @dataclass
@@ -55,7 +70,9 @@ class Runtime:
             engine=create_engine_for(settings),
             registry=RegistryClient(settings),
             signer=load_signer_key(settings.signing, settings.data_dir),
+            # An e-seal's signing time is the real one, as is the validity of the keys sealing.
             issuer=DocumentIssuer(load_eseal_key(settings.signing, settings.data_dir), _utc_now),
+            clock=clock_for(settings),
         )
 
     def close(self) -> None:

@@ -1,14 +1,18 @@
 """The gateway's settings: one typed object, built once at the entry point and passed in.
 
-Values come, lowest precedence first, from the defaults here, a TOML file (``config/gateway.toml``
-or the file named by ``GATEWAY_CONFIG``), and ``GATEWAY_*`` environment variables. Unsafe values
-are refused at start-up with a message that names the setting.
+Values come, lowest precedence first, from the defaults here, a TOML file (the CLI's
+``--config``, else the file named by ``GATEWAY_CONFIG``, else ``config/gateway.toml`` under the
+working directory: the checkout's, when run from it), and ``GATEWAY_*`` environment variables.
+Unsafe values are refused at start-up with a message that names the setting; with
+``environment = "production"``, so are the demo's keys, clients and clock
+(:mod:`gateway.production`).
 """
 
 from __future__ import annotations
 
 import os
 from contextvars import ContextVar
+from datetime import datetime
 from pathlib import Path
 from typing import Any, Literal
 from urllib.parse import urlsplit
@@ -25,18 +29,20 @@ from gateway.errors import ConfigurationError
 from gateway.signing.config import SigningSettings
 from gateway.xmlsafe import XmlLimits
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
 DEMO_PORTAL = "LV/GOV/90000026101/LVPORTAALS"
 """latvija.gov.lv's X-Road subsystem in the demo configuration."""
-DEFAULT_CONFIG = REPO_ROOT / "config" / "gateway.toml"
+DEFAULT_CONFIG = Path("config") / "gateway.toml"
+"""The configuration file when none is named: under the working directory (the checkout's, as
+``scripts/`` run from it). The package computes no path from where it is installed; a missing
+file is no error (the defaults here apply, anchored at ``config/`` under the working directory)."""
 _NAMED_CONFIG: ContextVar[Path | None] = ContextVar("gateway_named_config", default=None)
 
 
 def config_file() -> Path:
     """The configuration file in force: the one given to :func:`load_settings` (the CLI's
-    ``--config``), else ``GATEWAY_CONFIG``, else the committed ``config/gateway.toml``."""
+    ``--config``), else ``GATEWAY_CONFIG``, else :data:`DEFAULT_CONFIG`."""
     named = _NAMED_CONFIG.get() or os.environ.get("GATEWAY_CONFIG")
-    return Path(named).absolute() if named else DEFAULT_CONFIG
+    return Path(named).absolute() if named else DEFAULT_CONFIG.absolute()
 
 
 class XRoadMember(BaseModel):
@@ -66,6 +72,17 @@ class Settings(BaseSettings):
         env_prefix="GATEWAY_", env_nested_delimiter="__", extra="forbid", frozen=True
     )
 
+    environment: Literal["development", "production"] = Field(
+        "development",
+        description="development: the demo's keys, clients and clock are allowed; production: "
+        "the gateway refuses to start with any of them (gateway.production).",
+    )
+    clock_start: datetime | None = Field(
+        None,
+        description="Demo and tests only: the gateway's clock starts at this instant (ISO 8601 "
+        "with a UTC offset) when the process starts and runs on from there; production refuses "
+        "it. Empty: the system clock.",
+    )
     data_dir: Path = Field(
         Path("../var"),
         description="Directory for the SQLite database and generated keys; a relative path is "
@@ -187,6 +204,18 @@ class Settings(BaseSettings):
             raise ValueError("must be an http:// or https:// URL with a host")
         if parts.username or parts.password:
             raise ValueError("must not carry credentials")
+        return value
+
+    @field_validator("clock_start", mode="before")
+    @classmethod
+    def _empty_is_unset(cls, value: object) -> object:
+        return None if value == "" else value
+
+    @field_validator("clock_start")
+    @classmethod
+    def _aware(cls, value: datetime | None) -> datetime | None:
+        if value is not None and value.utcoffset() is None:
+            raise ValueError("must carry a UTC offset, e.g. 2026-11-28T10:00:00+00:00")
         return value
 
     @field_validator("database_url")

@@ -1,7 +1,9 @@
 """A real stand for end-to-end tests: the register simulator and ``gateway serve`` as processes.
 
 Both bind 127.0.0.1 on free ports; the gateway runs on the demo data set (SQLite file, or a
-fresh PostgreSQL schema), with demo keys made on the spot, exactly as an operator starts it.
+fresh PostgreSQL schema), with demo keys made on the spot, exactly as an operator starts it, and
+with its clock started at the demo's "today" (``DEMO_CLOCK_START``), so that what the tests
+expect of the demo people holds whatever the wall clock says.
 """
 
 from __future__ import annotations
@@ -18,6 +20,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+from gateway.demo import DEMO_CLOCK_START
 
 REPO = Path(__file__).resolve().parent.parent
 PORTAL = "LV/GOV/90000026101/LVPORTAALS"
@@ -67,6 +71,7 @@ def environment(data_dir: Path, database_url: str, **extra: str) -> dict[str, st
         "GATEWAY_DATA_DIR": str(data_dir),
         "GATEWAY_DATABASE_URL": database_url,
         "GATEWAY_ALLOWED_CLIENTS": json.dumps({"getExamResults": [PORTAL, SCHOOL_PORTAL]}),
+        "GATEWAY_CLOCK_START": DEMO_CLOCK_START.isoformat(),
         **extra,
     })
     return env

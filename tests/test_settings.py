@@ -7,8 +7,9 @@ from pathlib import Path
 import pytest
 
 from gateway.errors import ConfigurationError
-from gateway.settings import REPO_ROOT, load_settings
+from gateway.settings import load_settings
 from gateway.soap.operations import SERVICE_CODES
+from tests.stand import REPO
 
 
 @pytest.fixture(autouse=True)
@@ -20,12 +21,24 @@ def _clean_environment(monkeypatch: pytest.MonkeyPatch) -> None:
             monkeypatch.delenv(name)
 
 
-def test_defaults_come_from_the_committed_config() -> None:
+def test_defaults_come_from_the_committed_config(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(REPO)  # config/gateway.toml is looked up under the working directory
     settings = load_settings()
-    assert settings.data_dir == REPO_ROOT / "var"
+    assert settings.data_dir == REPO / "var"
     assert settings.effective_database_url.startswith("sqlite:///")
     assert settings.effective_database_url.endswith("/var/gateway.db")
     assert settings.xroad_self.subsystem_code == "VPIS"
+
+
+def test_without_a_config_file_the_defaults_are_the_committed_files(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """An installed gateway run outside the checkout behaves as the committed file says."""
+    monkeypatch.chdir(tmp_path)
+    built_in = load_settings()
+    monkeypatch.setenv("GATEWAY_CONFIG", str(REPO / "config" / "gateway.toml"))
+    assert load_settings() == built_in
+    assert built_in.environment == "development"
 
 
 def test_environment_overrides_the_file(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -68,7 +81,7 @@ def test_a_relative_data_dir_is_taken_from_the_config_files_directory(
 
 
 def test_the_readme_states_the_committed_defaults() -> None:
-    readme = (REPO_ROOT / "README.md").read_text(encoding="utf-8")
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
     lines = readme.splitlines()
     row = next(line for line in lines if line.startswith("| `GATEWAY_ALLOWED_CLIENTS`"))
     allowed = load_settings().allowed_clients

@@ -24,7 +24,7 @@ from pathlib import Path
 from random import Random
 from zoneinfo import ZoneInfo
 
-from gateway.demo import DATA_DIR
+from gateway.demo import DATA_DIR, DEMO_TODAY
 from gateway.demo.catalogue import (
     CERTIFICATE_TITLE,
     CESVAINE,
@@ -45,7 +45,7 @@ from gateway.demo.catalogue import (
 )
 from gateway.domain.personal_code import check_digit
 
-TODAY = date(2026, 11, 28)
+TODAY = DEMO_TODAY
 """The reference date: ages and the one unpublished session are chosen relative to it."""
 SEED = 20261128
 RIGA = ZoneInfo("Europe/Riga")

@@ -14,17 +14,16 @@ from lxml import etree
 
 from gateway import xmlsafe
 from gateway import xroad as protocol
+from gateway.contracts import schema_file, wsdl_file
 from gateway.ns import PMLP, XROAD
-from gateway.settings import REPO_ROOT
 from gateway.xmlsafe import UnsafeXML, hardened_parser, schema_errors
 
 __all__ = ["UnsafeXML", "hardened_parser", "parse_message", "schema_errors"]
 
-WSDL_PATH: Path = REPO_ROOT / "wsdl" / "pmlp-representation.wsdl"
-SCHEMA_DIR: Path = REPO_ROOT / "schemas"
-PMLP_XSD: Path = SCHEMA_DIR / "pmlp-representation.xsd"
-XROAD_HEADERS_XSD: Path = SCHEMA_DIR / "xroad-headers.xsd"
-XROAD_IDENTIFIERS_XSD: Path = SCHEMA_DIR / "xroad-identifiers.xsd"
+WSDL_PATH: Path = wsdl_file("pmlp-representation.wsdl")
+PMLP_XSD: Path = schema_file("pmlp-representation.xsd")
+XROAD_HEADERS_XSD: Path = schema_file("xroad-headers.xsd")
+XROAD_IDENTIFIERS_XSD: Path = schema_file("xroad-identifiers.xsd")
 CONTRACT_FILES: tuple[Path, ...] = (WSDL_PATH, PMLP_XSD, XROAD_HEADERS_XSD, XROAD_IDENTIFIERS_XSD)
 """Every file zeep may read; nothing else is loaded, least of all from the network."""
 

@@ -32,6 +32,9 @@ PrivateKey = rsa.RSAPrivateKey | ec.EllipticCurvePrivateKey
 
 VISC_NAME = "Valsts izglītības satura centrs"
 VISC_ORGANIZATION_IDENTIFIER = "NTRLV-90000022399"
+DEMO_CA_COMMON_NAME = "VPIS demo CA"
+"""The demo CA's common name: the subject of the demo CA, the issuer of every demo certificate
+(what ``gateway.production`` recognises demo key material by)."""
 _VALIDITY = timedelta(days=5 * 365)
 _BACKDATE = timedelta(days=1)
 
@@ -75,7 +78,7 @@ def ensure_demo_keys(data_dir: Path, algorithm: SignatureAlgorithm) -> DemoKeyPa
     os.chmod(paths.directory, 0o700)
     with _locked(paths.directory / ".lock"):
         ca_key = _ensure_key(paths.ca_key, algorithm)
-        ca_name = _name("VPIS demo CA")
+        ca_name = _name(DEMO_CA_COMMON_NAME)
         ca_cert = _ensure_certificate(
             paths.ca_certificate,
             lambda: _build(ca_name, ca_key.public_key(), ca_name, ca_key, None, ca=True),

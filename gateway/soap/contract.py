@@ -7,13 +7,13 @@ from pathlib import Path
 
 from lxml import etree
 
+from gateway.contracts import schema_file, wsdl_file
 from gateway.ns import VPIS, WSDL_SOAP
-from gateway.settings import REPO_ROOT
 from gateway.xmlsafe import hardened_parser, load_schema
 
-WSDL_PATH: Path = REPO_ROOT / "wsdl" / "vpis.wsdl"
-VPIS_XSD: Path = REPO_ROOT / "schemas" / "vpis.xsd"
-XROAD_HEADERS_XSD: Path = REPO_ROOT / "schemas" / "xroad-headers.xsd"
+WSDL_PATH: Path = wsdl_file("vpis.wsdl")
+VPIS_XSD: Path = schema_file("vpis.xsd")
+XROAD_HEADERS_XSD: Path = schema_file("xroad-headers.xsd")
 BINDING = etree.QName(VPIS, "vpisBinding")
 SERVICE_VERSION = "v1"
 
@@ -53,7 +53,7 @@ def schema_for(name: str, address: str) -> bytes | None:
     """A schema file the WSDL imports, its own imports pointed at ``?xsd=`` as well."""
     if name not in SERVED_SCHEMAS:
         return None
-    tree = etree.parse(str(REPO_ROOT / "schemas" / name), parser=hardened_parser())
+    tree = etree.parse(str(schema_file(name)), parser=hardened_parser())
     for element in tree.iter("{http://www.w3.org/2001/XMLSchema}import"):
         location = element.get("schemaLocation")
         if location:

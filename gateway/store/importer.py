@@ -21,16 +21,16 @@ from typing import Any
 
 from sqlalchemy import Engine, select
 
+from gateway.contracts import schema_file
 from gateway.domain.documents import DocumentKind
 from gateway.domain.personal_code import parse_personal_code
 from gateway.errors import ImportRejected, InvalidPersonalCode
-from gateway.settings import REPO_ROOT
 from gateway.store import upsert
 from gateway.store.models import Document, Exam, ExamSession, Institution, Person
 
 log = logging.getLogger(__name__)
 
-SCHEMA_PATH = REPO_ROOT / "schemas" / "import.schema.json"
+SCHEMA_PATH = schema_file("import.schema.json")
 SECTIONS = ("sessions", "exams", "institutions", "persons", "results", "documents")
 MAX_FILE_BYTES = 2 * 1024**3
 

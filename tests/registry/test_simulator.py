@@ -23,9 +23,10 @@ from gateway.registry.fixture import FixtureError, load_fixture
 from gateway.registry.mandate_service import check_mandate
 from gateway.registry.server import RunningSimulator
 from gateway.registry.simulator import check_loopback
-from gateway.settings import REPO_ROOT, load_settings
+from gateway.settings import load_settings
 from tests.registry import people as p
 from tests.registry.conftest import DATA, FAMILY, NOW
+from tests.stand import REPO
 
 REQUESTS = DATA / "requests"
 
@@ -153,7 +154,7 @@ def test_simulator_binds_loopback_only(host: str) -> None:
 
 def test_cli_serves_until_interrupted(tmp_path: Path) -> None:
     """``python -m gateway.cli registry-sim`` as a real process, asked by the real client."""
-    env = dict(os.environ, PYTHONPATH=str(REPO_ROOT))
+    env = dict(os.environ, PYTHONPATH=str(REPO))
     process = subprocess.Popen(
         [
             sys.executable,
@@ -204,7 +205,7 @@ def test_a_stop_signal_right_after_the_ready_line_stops_it_cleanly(
 ) -> None:
     """The race behind a once-flaky ``test_cli_serves_until_interrupted``: a signal sent the
     moment the "serving on" line is read must stop the process cleanly, every time."""
-    env = dict(os.environ, PYTHONPATH=str(REPO_ROOT))
+    env = dict(os.environ, PYTHONPATH=str(REPO))
     for _ in range(8):
         process = subprocess.Popen(
             [sys.executable, "-m", "gateway.cli", "registry-sim", "--port", "0"],

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 import pytest
 from sqlalchemy import Engine, select
 
+from gateway.demo import DEMO_CLOCK_START
 from gateway.soap import contract
 from gateway.store.models import ExamSession, Result
 from tests.soap import people as P
@@ -31,7 +30,7 @@ def test_own_results_are_passed_only_newest_first_with_parts(
             select(Result.session_code, Result.exam_code)
             .join(ExamSession, ExamSession.code == Result.session_code)
             .where(Result.personal_code == P.JANIS.replace("-", ""), Result.passed.is_(True),
-                   ExamSession.published_at <= datetime.now(UTC),
+                   ExamSession.published_at <= DEMO_CLOCK_START,
                    ExamSession.school_year >= "2010/2011")
         ).all()
         failed = conn.execute(
@@ -105,7 +104,7 @@ def test_an_unknown_subject_is_refused_exactly_like_a_known_one(caller: Caller) 
 def test_unpublished_and_pre_2011_results_are_not_shown(
     caller: Caller, stand_engine: Engine
 ) -> None:
-    now = datetime.now(UTC)
+    now = DEMO_CLOCK_START
     with stand_engine.connect() as conn:
         hidden = conn.execute(
             select(Result.personal_code, ExamSession.code)

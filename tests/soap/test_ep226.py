@@ -9,7 +9,7 @@ import io
 import subprocess
 import sys
 import zipfile
-from datetime import UTC, date, datetime
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +17,7 @@ import pytest
 from lxml import etree
 from sqlalchemy import Engine, select
 
+from gateway.demo import DEMO_CLOCK_START
 from gateway.ns import DS
 from gateway.soap import contract
 from gateway.store.models import Document, DocumentApplication, ExamSession, Result
@@ -36,7 +37,7 @@ def numbers(caller: Caller, requester: str, subject: str) -> list[str]:
 
 
 def expected_numbers(engine: Engine, subject: str) -> set[str]:
-    now = datetime.now(UTC)
+    now = DEMO_CLOCK_START
     digits = subject.replace("-", "")
     with engine.connect() as conn:
         docs = conn.execute(

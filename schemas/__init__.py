@@ -1,0 +1,1 @@
+"""Package marker: the schemas travel in the wheel as ``gateway.contracts.schemas`` (setup.py)."""

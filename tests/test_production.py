@@ -1,0 +1,254 @@
+"""``environment = "production"`` refuses what only a demo may use, each problem by its setting."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.x509.oid import NameOID
+
+from gateway.errors import ConfigurationError, ProductionRefused
+from gateway.production import production_problems, refuse_demo_parts
+from gateway.settings import DEMO_PORTAL, Settings, load_settings
+from gateway.signing.config import SignatureAlgorithm
+from gateway.signing.demo_keys import ensure_demo_keys
+
+PRODUCTION_PORTAL = "LV/GOV/90000000001/PORTAL-PROD"
+"""A stand-in for latvija.gov.lv's production subsystem (any client but the demo one)."""
+
+
+@pytest.fixture(autouse=True)
+def _clean_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    for name in list(os.environ):
+        if name.startswith("GATEWAY_"):
+            monkeypatch.delenv(name)
+    monkeypatch.chdir(tmp_path)  # no config/gateway.toml here: the built-in defaults
+
+
+def _name(common_name: str) -> x509.Name:
+    return x509.Name([x509.NameAttribute(NameOID.ORGANIZATION_NAME, "VISC"),
+                      x509.NameAttribute(NameOID.COMMON_NAME, common_name)])
+
+
+def _certificate(subject: str, key: ec.EllipticCurvePrivateKey, issuer: str,
+                 issuer_key: ec.EllipticCurvePrivateKey, *, ca: bool) -> x509.Certificate:
+    now = datetime.now(UTC)  # the keys' validity is the real clock's, as an operator's are
+    usage = x509.KeyUsage(digital_signature=not ca, content_commitment=not ca,
+                          key_encipherment=False, data_encipherment=False, key_agreement=False,
+                          key_cert_sign=ca, crl_sign=ca, encipher_only=False, decipher_only=False)
+    return (x509.CertificateBuilder().subject_name(_name(subject)).issuer_name(_name(issuer))
+            .public_key(key.public_key()).serial_number(x509.random_serial_number())
+            .not_valid_before(now - timedelta(days=1)).not_valid_after(now + timedelta(days=30))
+            .add_extension(x509.BasicConstraints(ca=ca, path_length=None), critical=True)
+            .add_extension(usage, critical=True)
+            .sign(issuer_key, hashes.SHA256()))
+
+
+def _write_key(path: Path, key: ec.EllipticCurvePrivateKey) -> None:
+    path.write_bytes(key.private_bytes(serialization.Encoding.PEM,
+                                       serialization.PrivateFormat.PKCS8,
+                                       serialization.NoEncryption()))
+    path.chmod(0o600)
+
+
+@pytest.fixture
+def operator_env(tmp_path: Path) -> Iterator[dict[str, str]]:
+    """Everything an operator sets for production: own CA, signing key, e-seal, real client."""
+    keys = tmp_path / "mounted"
+    keys.mkdir()
+    ca_key, signing_key, eseal_key = (ec.generate_private_key(ec.SECP256R1()) for _ in range(3))
+    ca = _certificate("VISC test root", ca_key, "VISC test root", ca_key, ca=True)
+    files = {"ca.pem": ca,
+             "gateway.pem": _certificate("VPIS gateway", signing_key, "VISC test root", ca_key,
+                                         ca=False),
+             "eseal.pem": _certificate("VISC e-seal", eseal_key, "VISC test root", ca_key,
+                                       ca=False)}
+    for name, cert in files.items():
+        (keys / name).write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+    _write_key(keys / "gateway.key.pem", signing_key)
+    _write_key(keys / "eseal.key.pem", eseal_key)
+    yield {
+        "GATEWAY_ENVIRONMENT": "production",
+        "GATEWAY_SIGNING__ALGORITHM": "ecdsa-sha256",
+        "GATEWAY_SIGNING__KEY_FILE": str(keys / "gateway.key.pem"),
+        "GATEWAY_SIGNING__CERTIFICATE_FILE": str(keys / "gateway.pem"),
+        "GATEWAY_SIGNING__ESEAL_KEY_FILE": str(keys / "eseal.key.pem"),
+        "GATEWAY_SIGNING__ESEAL_CERTIFICATE_FILE": str(keys / "eseal.pem"),
+        "GATEWAY_SIGNING__CA_FILE": str(keys / "ca.pem"),
+        "GATEWAY_ALLOWED_CLIENTS": json.dumps({"getExamResults": [PRODUCTION_PORTAL]}),
+        "GATEWAY_DATA_DIR": str(tmp_path / "var"),
+    }
+
+
+def settings_from(monkeypatch: pytest.MonkeyPatch, env: dict[str, str]) -> Settings:
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    return load_settings()
+
+
+def test_an_operators_own_keys_and_clients_pass(
+    monkeypatch: pytest.MonkeyPatch, operator_env: dict[str, str]
+) -> None:
+    settings = settings_from(monkeypatch, operator_env)
+    assert production_problems(settings) == []
+    refuse_demo_parts(settings)  # does not raise
+
+
+def test_the_demo_defaults_are_refused_each_by_its_setting(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    settings = settings_from(monkeypatch, {"GATEWAY_ENVIRONMENT": "production"})
+    with pytest.raises(ProductionRefused) as refused:
+        refuse_demo_parts(settings)
+    settings_named = [problem.split(":", 1)[0] for problem in refused.value.problems]
+    assert settings_named == [
+        "signing.key_file/signing.pkcs12_file", "signing.eseal_key_file", "signing.ca_file",
+        *(f"allowed_clients.{code}" for code in sorted(settings.allowed_clients)),
+    ]
+    assert all(DEMO_PORTAL in p for p in refused.value.problems if p.startswith("allowed_"))
+    assert isinstance(refused.value, ConfigurationError)  # the CLI exits with 2
+
+
+def test_development_allows_the_demo(monkeypatch: pytest.MonkeyPatch) -> None:
+    settings = settings_from(monkeypatch, {"GATEWAY_CLOCK_START": "2026-11-28T10:00:00Z"})
+    assert settings.environment == "development"
+    assert len(production_problems(settings)) == 9  # found, but not refused
+    refuse_demo_parts(settings)
+
+
+def test_demo_key_files_at_configured_paths_are_recognised(
+    monkeypatch: pytest.MonkeyPatch, operator_env: dict[str, str], tmp_path: Path
+) -> None:
+    demo = ensure_demo_keys(tmp_path / "copied", SignatureAlgorithm.ECDSA_SHA256)
+    copies = tmp_path / "mounted-demo"
+    copies.mkdir()
+    for path in (demo.key, demo.certificate, demo.eseal_key, demo.eseal_certificate,
+                 demo.ca_certificate):
+        shutil.copy(path, copies / path.name)
+    env = dict(operator_env,
+               GATEWAY_SIGNING__KEY_FILE=str(copies / demo.key.name),
+               GATEWAY_SIGNING__CERTIFICATE_FILE=str(copies / demo.certificate.name),
+               GATEWAY_SIGNING__ESEAL_KEY_FILE=str(copies / demo.eseal_key.name),
+               GATEWAY_SIGNING__ESEAL_CERTIFICATE_FILE=str(copies / demo.eseal_certificate.name),
+               GATEWAY_SIGNING__CA_FILE=str(copies / demo.ca_certificate.name))
+    problems = production_problems(settings_from(monkeypatch, env))
+    assert [p.split(":", 1)[0] for p in problems] == [
+        "signing.certificate_file", "signing.eseal_certificate_file", "signing.ca_file"]
+    assert all("generated demo certificate" in p for p in problems)
+
+
+@pytest.mark.parametrize("password", ["changeme", "  Password\n", ""])
+def test_a_placeholder_pkcs12_password_is_refused(
+    monkeypatch: pytest.MonkeyPatch, operator_env: dict[str, str], tmp_path: Path,
+    password: str,
+) -> None:
+    password_file = tmp_path / "p12.pass"
+    password_file.write_text(password, encoding="utf-8")
+    env = {k: v for k, v in operator_env.items()
+           if not k.startswith(("GATEWAY_SIGNING__KEY_FILE", "GATEWAY_SIGNING__CERTIFICATE"))}
+    env.update(GATEWAY_SIGNING__PKCS12_FILE=str(tmp_path / "gateway.p12"),
+               GATEWAY_SIGNING__PKCS12_PASSWORD_FILE=str(password_file))
+    assert production_problems(settings_from(monkeypatch, env)) == [
+        "signing.pkcs12_password_file: holds a placeholder password"]
+
+
+def test_a_real_pkcs12_password_passes(
+    monkeypatch: pytest.MonkeyPatch, operator_env: dict[str, str], tmp_path: Path
+) -> None:
+    password_file = tmp_path / "p12.pass"
+    password_file.write_text("k7#Vq9-long-and-random\n", encoding="utf-8")
+    env = {k: v for k, v in operator_env.items()
+           if not k.startswith(("GATEWAY_SIGNING__KEY_FILE", "GATEWAY_SIGNING__CERTIFICATE"))}
+    env.update(GATEWAY_SIGNING__PKCS12_FILE=str(tmp_path / "gateway.p12"),
+               GATEWAY_SIGNING__PKCS12_PASSWORD_FILE=str(password_file))
+    assert production_problems(settings_from(monkeypatch, env)) == []
+
+
+@pytest.mark.parametrize(("url", "refused"), [
+    ("postgresql+psycopg://vpis:changeme@db.internal:5432/vpis", True),
+    ("postgresql+psycopg://postgres:postgres@db.internal:5432/vpis", True),
+    ("postgresql+psycopg://vpis@db.internal:5432/vpis", False),  # peer or certificate auth
+    ("postgresql+psycopg://vpis:Zk3%23p9q-long@db.internal:5432/vpis", False),
+])
+def test_a_placeholder_database_password_is_refused(
+    monkeypatch: pytest.MonkeyPatch, operator_env: dict[str, str], url: str, refused: bool
+) -> None:
+    problems = production_problems(settings_from(monkeypatch,
+                                                 dict(operator_env, GATEWAY_DATABASE_URL=url)))
+    assert problems == (["database_url: carries a placeholder password"] if refused else [])
+
+
+def test_the_demo_client_on_one_allow_list_is_refused(
+    monkeypatch: pytest.MonkeyPatch, operator_env: dict[str, str]
+) -> None:
+    clients = {"getExamResults": [PRODUCTION_PORTAL], "getDocument": [PRODUCTION_PORTAL,
+                                                                      DEMO_PORTAL]}
+    env = dict(operator_env, GATEWAY_ALLOWED_CLIENTS=json.dumps(clients))
+    problems = production_problems(settings_from(monkeypatch, env))
+    assert [p.split(":", 1)[0] for p in problems] == ["allowed_clients.getDocument"]
+
+
+def test_a_fixed_clock_is_refused(
+    monkeypatch: pytest.MonkeyPatch, operator_env: dict[str, str]
+) -> None:
+    env = dict(operator_env, GATEWAY_CLOCK_START="2026-11-28T10:00:00+00:00")
+    with pytest.raises(ProductionRefused, match="clock_start"):
+        refuse_demo_parts(settings_from(monkeypatch, env))
+
+
+def test_a_clock_start_must_say_its_offset(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("GATEWAY_CLOCK_START", "2026-11-28T10:00:00")
+    with pytest.raises(ConfigurationError, match=r"clock_start.*UTC offset"):
+        load_settings()
+
+
+def test_other_parts_add_their_checks(
+    monkeypatch: pytest.MonkeyPatch, operator_env: dict[str, str]
+) -> None:
+    settings = settings_from(monkeypatch, operator_env)
+
+    def portal(_: Settings) -> list[str]:
+        return ["portal.cookie_secure: is off"]
+
+    with pytest.raises(ProductionRefused, match=r"portal\.cookie_secure"):
+        refuse_demo_parts(settings, extra=[portal])
+
+
+def gateway(cwd: Path, env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
+    environment = {k: v for k, v in os.environ.items() if not k.startswith("GATEWAY_")}
+    environment.update(env)
+    return subprocess.run([sys.executable, "-m", "gateway.cli", *args], capture_output=True,
+                          text=True, env=environment, cwd=cwd, timeout=120, check=False)
+
+
+@pytest.mark.parametrize("command", [["init"], ["serve", "--port", "1"], ["demo"]])
+def test_the_commands_refuse_to_start_with_demo_keys(tmp_path: Path, command: list[str]) -> None:
+    env = {"GATEWAY_ENVIRONMENT": "production", "GATEWAY_DATA_DIR": str(tmp_path / "var")}
+    done = gateway(tmp_path, env, *command)
+    assert done.returncode == 2, done.stderr
+    assert "environment=production" in done.stderr
+    assert "ražošanas vidē" in done.stderr.lower()
+    assert "Traceback" not in done.stderr
+    if command[0] != "demo":
+        assert "signing.key_file" in done.stderr and "signing.ca_file" in done.stderr
+    assert not (tmp_path / "var" / "keys").exists(), "refused before any demo key was made"
+    assert not (tmp_path / "var" / "gateway.db").exists(), "refused before the database"
+
+
+def test_init_starts_in_production_with_an_operators_keys(
+    tmp_path: Path, operator_env: dict[str, str]
+) -> None:
+    done = gateway(tmp_path, operator_env, "init")
+    assert done.returncode == 0, done.stderr
+    assert "signing key ready: CN=VPIS gateway,O=VISC" in done.stdout
+    assert not (tmp_path / "var" / "keys").exists(), "no demo key was made"
