@@ -206,6 +206,11 @@ def test_a_fixed_clock_is_refused(
         refuse_demo_parts(settings_from(monkeypatch, env))
 
 
+def test_an_empty_clock_start_is_the_system_clock(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("GATEWAY_CLOCK_START", "")
+    assert load_settings().clock_start is None
+
+
 def test_a_clock_start_must_say_its_offset(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("GATEWAY_CLOCK_START", "2026-11-28T10:00:00")
     with pytest.raises(ConfigurationError, match=r"clock_start.*UTC offset"):

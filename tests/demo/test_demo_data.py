@@ -16,14 +16,14 @@ from typing import Any
 
 import pytest
 
-from gateway.demo import DEMO_DATA, DEMO_REGISTRY
+from gateway.demo import DEMO_CLOCK_START, DEMO_DATA, DEMO_REGISTRY, DEMO_TODAY
 from gateway.demo.generate import TODAY as GENERATOR_TODAY
 from gateway.demo.generate import generate, main
 from gateway.domain.age import RIGA, is_adult
 from gateway.domain.mandate import Reason, RegisterRecord, RelationKind, Representative, decide
 from gateway.domain.personal_code import parse_personal_code
 
-TODAY = date(2026, 11, 28)
+TODAY = DEMO_TODAY
 DOCS = Path(__file__).resolve().parents[2] / "docs" / "demo-people.md"
 NUMBER = re.compile(r"^[0-9]{4}/[0-9A-Z-]{1,40}$", re.ASCII)
 CODE_IN_TABLE = re.compile(r"`?([0-9]{6}-[0-9]{5})`?")
@@ -169,8 +169,13 @@ def _codes(demo: dict[str, Any], registry: dict[str, Any]) -> Iterator[str]:
 # --- the files are the generator's output -------------------------------------------------------
 
 
-def test_generator_reference_date_is_the_tests() -> None:
-    assert GENERATOR_TODAY == TODAY
+def test_generator_docs_and_gateway_clock_share_the_demo_today() -> None:
+    assert GENERATOR_TODAY == DEMO_TODAY
+    assert DEMO_CLOCK_START.astimezone(RIGA).date() == DEMO_TODAY
+    demo_script = (DOCS.parents[1] / "scripts" / "demo").read_text(encoding="utf-8")
+    assert f"GATEWAY_CLOCK_START-{DEMO_CLOCK_START.isoformat()}" in demo_script
+    stated = f"{DEMO_TODAY.day} {DEMO_TODAY:%B %Y}"
+    assert f"for {stated}**" in " ".join(DOCS.read_text(encoding="utf-8").split())
 
 
 def test_committed_files_are_what_the_generator_writes(tmp_path: Path) -> None:

@@ -1,7 +1,9 @@
-"""Demo people (docs/demo-people.md) the end-to-end tests use.
+"""Demo people (docs/demo-people.md) the end-to-end tests use, as they are on the demo's today.
 
-Chosen so that their ages and relations hold for years after 2026-11-28: no one here turns 18
-before mid-2027.
+The ages below hold on :data:`gateway.demo.DEMO_TODAY`, the day the test stand's gateway starts
+its clock on (``tests/stand.py``); :data:`ADULT_ON_DEMO_TODAY` says who is an adult then, and
+``tests/soap/test_people.py`` checks it against the register fixture. Nothing here depends on the
+wall clock.
 """
 
 JANIS = "220806-21170"  # adult (20); a failed FIZ exam; certificates from 2022
@@ -23,3 +25,11 @@ JELENA = "300985-17224"  # Ņikita's mother
 SOFIJA = "325512-80347"  # adult (20), new-format code
 OSKARS = "170596-10016"  # valid code, unknown to the register
 ALEKSEJS = "300870-15376"  # a stranger to everyone
+
+ADULT_ON_DEMO_TODAY = {
+    JANIS: True, PETERIS: True, ANNA: False, LIGA: False, INESE: True, ANDRIS: True,
+    MARTINS: False, MARA: True, ERIKS: True, DACE: True, ELIZA: True, RUTA: True,
+    KATRINA: True,  # a minor by birth, declared of age
+    GATIS: True, NIKITA: False, JELENA: True, SOFIJA: True, OSKARS: True, ALEKSEJS: True,
+}
+"""Who may ask as an adult (EP226) on the demo's today."""
