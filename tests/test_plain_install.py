@@ -10,6 +10,7 @@ checkout is on the path: the contracts must come from the installed package.
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -24,6 +25,7 @@ import pytest
 from lxml import etree
 
 from gateway.demo import DEMO_CLOCK_START
+from gateway.settings import DEMO_PORTAL
 from tests.stand import REPO, free_port, wait_for
 
 pytestmark = pytest.mark.slow
@@ -102,7 +104,8 @@ def installed(venv: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[
     gw_port, reg_port = free_port(), free_port()
     url, registry_url = f"http://127.0.0.1:{gw_port}/", f"http://127.0.0.1:{reg_port}/"
     env = clean_env(GATEWAY_PUBLIC_URL=url, GATEWAY_REGISTRY_URL=registry_url,
-                    GATEWAY_CLOCK_START=DEMO_CLOCK_START.isoformat())
+                    GATEWAY_CLOCK_START=DEMO_CLOCK_START.isoformat(),
+                    GATEWAY_ALLOWED_CLIENTS=json.dumps({"getExamResults": [DEMO_PORTAL]}))
     gateway = venv / "bin" / "gateway"
     where = run([venv / "bin" / "python", "-c", "import gateway; print(gateway.__file__)"],
                 cwd=work, env=env).stdout.strip()

@@ -104,10 +104,15 @@ def test_an_operators_own_keys_and_clients_pass(
     refuse_demo_parts(settings)  # does not raise
 
 
-def test_the_demo_defaults_are_refused_each_by_its_setting(
+def test_the_demo_configuration_is_refused_each_by_its_setting(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    settings = settings_from(monkeypatch, {"GATEWAY_ENVIRONMENT": "production"})
+    """The committed config/gateway.toml (the demo's) with ``environment = "production"``."""
+    settings = settings_from(monkeypatch, {
+        "GATEWAY_ENVIRONMENT": "production",
+        "GATEWAY_CONFIG": str(Path(__file__).resolve().parent.parent / "config" / "gateway.toml"),
+    })
+    assert settings.allowed_clients
     with pytest.raises(ProductionRefused) as refused:
         refuse_demo_parts(settings)
     settings_named = [problem.split(":", 1)[0] for problem in refused.value.problems]
@@ -122,7 +127,7 @@ def test_the_demo_defaults_are_refused_each_by_its_setting(
 def test_development_allows_the_demo(monkeypatch: pytest.MonkeyPatch) -> None:
     settings = settings_from(monkeypatch, {"GATEWAY_CLOCK_START": "2026-11-28T10:00:00Z"})
     assert settings.environment == "development"
-    assert len(production_problems(settings)) == 9  # found, but not refused
+    assert len(production_problems(settings)) == 4  # demo key, e-seal, CA, clock: not refused
     refuse_demo_parts(settings)
 
 

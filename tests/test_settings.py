@@ -33,11 +33,15 @@ def test_defaults_come_from_the_committed_config(monkeypatch: pytest.MonkeyPatch
 def test_without_a_config_file_the_defaults_are_the_committed_files(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
-    """An installed gateway run outside the checkout behaves as the committed file says."""
+    """An installed gateway run outside the checkout behaves as the committed file says, except
+    that it allows no client until one is configured (the file allows the demo portal)."""
     monkeypatch.chdir(tmp_path)
     built_in = load_settings()
     monkeypatch.setenv("GATEWAY_CONFIG", str(REPO / "config" / "gateway.toml"))
-    assert load_settings() == built_in
+    committed = load_settings()
+    assert built_in.allowed_clients == {}
+    assert set(committed.allowed_clients) == set(SERVICE_CODES)
+    assert committed.model_copy(update={"allowed_clients": {}}) == built_in
     assert built_in.environment == "development"
 
 
