@@ -74,8 +74,11 @@ def _cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _cmd_registry_sim(args: argparse.Namespace, settings: Settings) -> int:
+    from gateway.errors import ProductionRefused
     from gateway.registry.simulator import run_from_cli
 
+    if settings.environment == "production":
+        raise ProductionRefused(["environment: the register simulator is never run in production"])
     return run_from_cli(args, settings)
 
 

@@ -241,7 +241,8 @@ def gateway(cwd: Path, env: dict[str, str], *args: str) -> subprocess.CompletedP
                           text=True, env=environment, cwd=cwd, timeout=120, check=False)
 
 
-@pytest.mark.parametrize("command", [["init"], ["serve", "--port", "1"], ["demo"]])
+@pytest.mark.parametrize("command", [["init"], ["serve", "--port", "1"], ["demo"],
+                                     ["registry-sim", "--port", "1"]])
 def test_the_commands_refuse_to_start_with_demo_keys(tmp_path: Path, command: list[str]) -> None:
     env = {"GATEWAY_ENVIRONMENT": "production", "GATEWAY_DATA_DIR": str(tmp_path / "var")}
     done = gateway(tmp_path, env, *command)
@@ -249,7 +250,7 @@ def test_the_commands_refuse_to_start_with_demo_keys(tmp_path: Path, command: li
     assert "environment=production" in done.stderr
     assert "ražošanas vidē" in done.stderr.lower()
     assert "Traceback" not in done.stderr
-    if command[0] != "demo":
+    if command[0] in ("init", "serve"):
         assert "signing.key_file" in done.stderr and "signing.ca_file" in done.stderr
     assert not (tmp_path / "var" / "keys").exists(), "refused before any demo key was made"
     assert not (tmp_path / "var" / "gateway.db").exists(), "refused before the database"
