@@ -25,7 +25,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
 from gateway.errors import ProductionRefused
-from gateway.settings import DEMO_PORTAL, Settings
+from gateway.settings import DEMO_PORTAL, DEMO_VIIS, Settings
 from gateway.signing.demo_keys import DEMO_CA_COMMON_NAME
 
 Check = Callable[[Settings], Iterable[str]]
@@ -101,14 +101,19 @@ def placeholder_secrets(settings: Settings) -> Iterator[str]:
             yield "database_url: carries a placeholder password"
 
 
+DEMO_CLIENTS = {DEMO_PORTAL: "latvija.gov.lv", DEMO_VIIS: "VIIS"}
+"""The X-Road clients of the demo configuration, with whose production subsystem replaces each."""
+
+
 def demo_clients(settings: Settings) -> Iterator[str]:
-    """The demo latvija.gov.lv client is on no allow-list."""
+    """No demo X-Road client (:data:`DEMO_CLIENTS`) is on an allow-list."""
     for service, clients in sorted(settings.allowed_clients.items()):
-        if DEMO_PORTAL in clients:
-            yield (
-                f"allowed_clients.{service}: lists the demo client {DEMO_PORTAL}; "
-                "name latvija.gov.lv's production subsystem"
-            )
+        for client in clients:
+            if client in DEMO_CLIENTS:
+                yield (
+                    f"allowed_clients.{service}: lists the demo client {client}; "
+                    f"name {DEMO_CLIENTS[client]}'s production subsystem"
+                )
 
 
 def fixed_clock(settings: Settings) -> Iterator[str]:

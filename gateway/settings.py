@@ -31,6 +31,8 @@ from gateway.xmlsafe import XmlLimits
 
 DEMO_PORTAL = "LV/GOV/90000026101/LVPORTAALS"
 """latvija.gov.lv's X-Road subsystem in the demo configuration."""
+DEMO_VIIS = "LV/GOV/90000022399/VIIS"
+"""The VIIS subsystem of the demo configuration (``config/gateway.toml``)."""
 DEFAULT_CONFIG = Path("config") / "gateway.toml"
 """The configuration file when none is named: under the working directory (the checkout's, as
 ``scripts/`` run from it). The package computes no path from where it is installed; a missing

@@ -19,7 +19,7 @@ from cryptography.x509.oid import NameOID
 
 from gateway.errors import ConfigurationError, ProductionRefused
 from gateway.production import production_problems, refuse_demo_parts
-from gateway.settings import DEMO_PORTAL, Settings, load_settings
+from gateway.settings import DEMO_PORTAL, DEMO_VIIS, Settings, load_settings
 from gateway.signing.config import SignatureAlgorithm
 from gateway.signing.demo_keys import ensure_demo_keys
 
@@ -120,7 +120,8 @@ def test_the_demo_configuration_is_refused_each_by_its_setting(
         "signing.key_file/signing.pkcs12_file", "signing.eseal_key_file", "signing.ca_file",
         *(f"allowed_clients.{code}" for code in sorted(settings.allowed_clients)),
     ]
-    assert all(DEMO_PORTAL in p for p in refused.value.problems if p.startswith("allowed_"))
+    demo_clients = [p for p in refused.value.problems if p.startswith("allowed_")]
+    assert demo_clients and all(DEMO_PORTAL in p or DEMO_VIIS in p for p in demo_clients)
     assert isinstance(refused.value, ConfigurationError)  # the CLI exits with 2
 
 
@@ -196,11 +197,16 @@ def test_a_placeholder_database_password_is_refused(
 def test_the_demo_client_on_one_allow_list_is_refused(
     monkeypatch: pytest.MonkeyPatch, operator_env: dict[str, str]
 ) -> None:
-    clients = {"getExamResults": [PRODUCTION_PORTAL], "getDocument": [PRODUCTION_PORTAL,
-                                                                      DEMO_PORTAL]}
+    clients = {"getExamResults": [PRODUCTION_PORTAL],
+               "getDocument": [PRODUCTION_PORTAL, DEMO_PORTAL],
+               "getInstitutionResults": [DEMO_VIIS]}
     env = dict(operator_env, GATEWAY_ALLOWED_CLIENTS=json.dumps(clients))
     problems = production_problems(settings_from(monkeypatch, env))
-    assert [p.split(":", 1)[0] for p in problems] == ["allowed_clients.getDocument"]
+    assert problems == [
+        f"allowed_clients.getDocument: lists the demo client {DEMO_PORTAL}; "
+        "name latvija.gov.lv's production subsystem",
+        f"allowed_clients.getInstitutionResults: lists the demo client {DEMO_VIIS}; "
+        "name VIIS's production subsystem"]
 
 
 def test_a_fixed_clock_is_refused(
