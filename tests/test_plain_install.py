@@ -93,6 +93,7 @@ def test_the_sdist_and_the_wheel_carry_the_contracts(dist: Path) -> None:
         with zipfile.ZipFile(wheel) as archive:
             assert archive.read(f"gateway/contracts/{path}") == (REPO / path).read_bytes()
     assert "gateway/demo/data/demo.json" in in_wheel
+    assert {"requirements.lock", "requirements-dev.lock"} <= in_sdist
 
 
 @pytest.fixture(scope="module")
