@@ -34,14 +34,18 @@ def test_without_a_config_file_the_defaults_are_the_committed_files(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
     """An installed gateway run outside the checkout behaves as the committed file says, except
-    that it allows no client until one is configured (the file allows the demo portal)."""
+    that it allows no client until one is configured (the file allows the demo portal), and that
+    its data_dir is ``var`` beside where the file would be (``config/../var``)."""
     monkeypatch.chdir(tmp_path)
     built_in = load_settings()
+    assert built_in.data_dir == tmp_path / "var"
+    assert built_in.allowed_clients == {}
     monkeypatch.setenv("GATEWAY_CONFIG", str(REPO / "config" / "gateway.toml"))
     committed = load_settings()
-    assert built_in.allowed_clients == {}
+    assert committed.data_dir == REPO / "var"
     assert set(committed.allowed_clients) == set(SERVICE_CODES)
-    assert committed.model_copy(update={"allowed_clients": {}}) == built_in
+    same = {"allowed_clients": {}, "data_dir": built_in.data_dir}
+    assert committed.model_copy(update=same) == built_in
     assert built_in.environment == "development"
 
 
