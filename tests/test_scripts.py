@@ -34,7 +34,8 @@ exit 0
 def checkout(tmp_path: Path) -> Path:
     (tmp_path / "scripts").mkdir()
     shutil.copy2(REPO / "scripts" / "bootstrap", tmp_path / "scripts" / "bootstrap")
-    shutil.copy2(REPO / "pyproject.toml", tmp_path / "pyproject.toml")
+    for name in ("pyproject.toml", "setup.py", "requirements-dev.lock"):  # bootstrap's stamp
+        shutil.copy2(REPO / name, tmp_path / name)
     fake = tmp_path / "fake-python"
     fake.write_text(FAKE_PYTHON, encoding="utf-8")
     fake.chmod(0o755)

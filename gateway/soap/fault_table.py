@@ -26,8 +26,8 @@ A refusal is a SOAP 1.1 fault (README, "The services"): `faultcode` `soapenv:Cli
 `soapenv:Server.<code>`, `faultstring` the English message, and `detail/vpis:faultDetail` with
 the code and the message in Latvian (`lang="lv"`) and English (`lang="en"`). An
 `InvalidRequest` fault adds, after the message, which rule of the request was broken (second
-table); nothing the caller sent is repeated. (`ImportRejected` and `ConfigurationError` are
-errors of the command line, never sent as faults.)
+table); nothing the caller sent is repeated. (`ImportRejected` and `ConfigurationError`, with
+its `ProductionRefused`, are errors of the command line, never sent as faults.)
 
 | class | code | faultcode | HTTP | Latvian | English |
 |---|---|---|---|---|---|
@@ -35,7 +35,7 @@ errors of the command line, never sent as faults.)
 
 
 _BASES = (GatewayError, errors.ClientError, errors.ServerError)
-_NOT_FAULTS = ("ImportRejected", "ConfigurationError")
+_NOT_FAULTS = ("ImportRejected", "ConfigurationError", "ProductionRefused")
 """Errors of the command line (``gateway import``, settings), never sent as a fault."""
 
 
