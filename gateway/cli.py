@@ -82,6 +82,12 @@ def _cmd_registry_sim(args: argparse.Namespace, settings: Settings) -> int:
     return run_from_cli(args, settings)
 
 
+def _cmd_ejournal_sim(args: argparse.Namespace, settings: Settings) -> int:
+    from gateway.ejournal.server import run_from_cli
+
+    return run_from_cli(args, settings)
+
+
 def _cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     from gateway.production import refuse_demo_parts
     from gateway.serve import serve
@@ -264,6 +270,18 @@ def build_parser() -> argparse.ArgumentParser:
         help="answer every call with an HTTP 500 or with a malformed body",
     )
     p.set_defaults(func=_cmd_registry_sim)
+
+    p = sub.add_parser("ejournal-sim", help="serve the e-journal OpenID Connect simulator")
+    p.add_argument("--host", default="127.0.0.1")
+    p.add_argument("--port", type=int, default=8082)
+    p.add_argument(
+        "--misbehave",
+        choices=("none", "wrong-nonce", "bad-signature", "expired", "wrong-issuer",
+                 "wrong-audience", "tampered"),
+        default="none",
+        help="issue ID tokens that lie in this way (for attack tests)",
+    )
+    p.set_defaults(func=_cmd_ejournal_sim)
     return parser
 
 

@@ -12,11 +12,14 @@ import shutil
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from gunicorn.app.base import BaseApplication
 
 from gateway.settings import Settings
+
+if TYPE_CHECKING:
+    from gateway.runtime import Runtime
 
 log = logging.getLogger(__name__)
 
@@ -26,9 +29,23 @@ AppFactory = Callable[[Settings], Any]
 def gateway_app(settings: Settings) -> Any:
     """The gateway's WSGI application for one worker."""
     from gateway.runtime import Runtime
+
+    return combined_app(Runtime.build(settings))
+
+
+def combined_app(runtime: Runtime) -> Any:
+    """One process, one runtime: ``/portal/`` is the student portal (RULES §11), the rest the
+    SOAP application; the portal is left out when ``portal.enabled`` is off."""
     from gateway.soap.app import create_app
 
-    return create_app(Runtime.build(settings))
+    soap = create_app(runtime)
+    if not runtime.settings.portal.enabled:
+        return soap
+    from werkzeug.middleware.dispatcher import DispatcherMiddleware
+
+    from gateway.portal.app import create_portal
+
+    return DispatcherMiddleware(soap, {"/portal": create_portal(runtime)})
 
 
 class GatewayServer(BaseApplication):  # type: ignore[misc]  # gunicorn is untyped

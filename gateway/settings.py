@@ -26,6 +26,7 @@ from pydantic_settings import (
 )
 
 from gateway.errors import ConfigurationError
+from gateway.portal.settings import PortalSettings
 from gateway.signing.config import SigningSettings
 from gateway.xmlsafe import XmlLimits
 
@@ -171,6 +172,10 @@ class Settings(BaseSettings):
     signing: SigningSettings = Field(
         default_factory=SigningSettings,
         description="Signing keys; with none configured, demo keys are made under data_dir.",
+    )
+    portal: PortalSettings = Field(
+        default_factory=lambda: PortalSettings(),
+        description="The eksameni.gov.lv student portal under /portal/ (RULES §11).",
     )
     allowed_clients: dict[str, list[str]] = Field(
         default_factory=dict,

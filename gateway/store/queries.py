@@ -8,7 +8,8 @@ from typing import Any
 
 from sqlalchemy import Connection, bindparam, select
 
-from gateway.store.models import Exam, ExamSession, Result
+from gateway.domain.publication import is_portal_visible
+from gateway.store.models import Document, Exam, ExamSession, Result
 from gateway.store.types import UtcDateTime
 
 FIRST_SCHOOL_YEAR = "2010/2011"
@@ -72,6 +73,95 @@ def passed_results(conn: Connection, personal_code: str, now: datetime) -> list[
                 total_percent=float(total),
                 cefr_level=cefr,
                 parts=tuple((p, float(scores[p])) for p in exam_parts if p in scores),
+            )
+        )
+    return rows
+
+
+@dataclass(frozen=True, slots=True)
+class PortalRow:
+    """One exam result as the eksameni.gov.lv portal shows it (RULES §11)."""
+
+    school_year: str
+    session_code: str
+    exam_code: str
+    exam_name: str
+    total_percent: float
+    passed: bool
+    cefr_level: str | None
+    parts: tuple[tuple[str, float], ...]  # in the exam's order of parts
+    certificate_number: str | None  # of a passed exam, when issued
+
+
+_SESSIONS = select(ExamSession.code, ExamSession.published_at).where(
+    ExamSession.published_at <= bindparam("now", type_=UtcDateTime())
+)
+_PORTAL_RESULTS = (
+    select(
+        ExamSession.school_year,
+        ExamSession.code,
+        Exam.code,
+        Exam.name,
+        Exam.parts,
+        Result.total_percent,
+        Result.passed,
+        Result.cefr_level,
+        Result.parts,
+        Document.number,
+    )
+    .join(ExamSession, ExamSession.code == Result.session_code)
+    .join(Exam, Exam.code == Result.exam_code)
+    .outerjoin(
+        Document,
+        (Document.personal_code == Result.personal_code)
+        & (Document.session_code == Result.session_code)
+        & (Document.exam_code == Result.exam_code)
+        & (Document.kind == "ce_certificate")
+        & Result.passed.is_(True),
+    )
+    .where(
+        Result.personal_code == bindparam("code"),
+        Result.session_code.in_(bindparam("sessions", expanding=True)),
+    )
+    .order_by(ExamSession.published_at.desc(), Exam.code)
+)
+
+
+def portal_sessions(conn: Connection, now: datetime) -> list[str]:
+    """The sessions the portal shows at ``now``: published at most six months ago (RULES §11).
+
+    The sessions table is small (two a year), so the rule is applied as the domain states it
+    rather than restated in SQL.
+    """
+    return [
+        code for code, published in conn.execute(_SESSIONS, {"now": now})
+        if is_portal_visible(published, now)
+    ]
+
+
+def portal_results(conn: Connection, personal_code: str, now: datetime) -> list[PortalRow]:
+    """The student's own results, passed and not passed, of the sessions the portal shows at
+    ``now``, newest session first; ``personal_code`` is the 11 digits."""
+    sessions = portal_sessions(conn, now)
+    if not sessions:
+        return []
+    rows = []
+    params = {"code": personal_code, "sessions": sessions}
+    for year, session, code, name, exam_parts, total, passed, cefr, parts, number in conn.execute(
+        _PORTAL_RESULTS, params
+    ):
+        scores: dict[str, Any] = parts or {}
+        rows.append(
+            PortalRow(
+                school_year=year,
+                session_code=session,
+                exam_code=code,
+                exam_name=name,
+                total_percent=float(total),
+                passed=bool(passed),
+                cefr_level=cefr,
+                parts=tuple((p, float(scores[p])) for p in exam_parts if p in scores),
+                certificate_number=number,
             )
         )
     return rows
