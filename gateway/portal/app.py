@@ -84,7 +84,8 @@ def create_portal(runtime: Runtime) -> Flask:
         g.client = client_address(request.remote_addr or "", request.headers.get(
             "X-Forwarded-For"), portal.trusted)
         country = portal.countries.country(g.client) if portal.countries else None
-        if country not in settings.allowed_countries:
+        # the stylesheet is public and lets the refusal page itself look right
+        if country not in settings.allowed_countries and request.endpoint != "static":
             return views.page(403, "forbidden_title", "forbidden_text", both_languages=True)
         seen = session.get("seen")
         if "code" in session and (not isinstance(seen, (int, float))

@@ -70,7 +70,8 @@ def finish_sign_in(oauth: OAuth, provider: Provider) -> PersonalCode:
     try:
         token = client.authorize_access_token(claims_options=claims_options, leeway=CLOCK_SKEW)
     except Exception as exc:  # Authlib, joserfc and requests each raise their own tree
-        raise SignInFailed(type(exc).__name__) from None
+        # their messages name the failed check (a claim, the state), never a claim's value
+        raise SignInFailed(f"{type(exc).__name__}: {exc}"[:160]) from None
     if client.server_metadata.get("issuer") != provider.issuer:
         raise SignInFailed("discovery names another issuer")
     userinfo = token.get("userinfo")

@@ -55,10 +55,11 @@ def accounts() -> Any:
 
 def portal_settings(portal_url: str, issuer_base: str, countries: Path, **extra: Any
                     ) -> PortalSettings:
+    values: dict[str, Any] = {"secure_cookies": False, "trusted_proxies": ("127.0.0.2/32",)}
+    values.update(extra)
     return PortalSettings(
         public_url=portal_url,
         secret_key=SECRET,
-        secure_cookies=False,
         providers=[
             Provider(name="eklase", title="E-klase", issuer=f"{issuer_base}/eklase",
                      client_secret=CLIENT_SECRET),
@@ -66,8 +67,7 @@ def portal_settings(portal_url: str, issuer_base: str, countries: Path, **extra:
                      client_secret=CLIENT_SECRET),
         ],
         country_database=countries,
-        trusted_proxies=("127.0.0.2/32",),
-        **extra,
+        **values,
     )
 
 

@@ -46,7 +46,7 @@ def test_signed_in_student_sees_own_results_of_six_months(stand: PortalStand) ->
     assert "Mani eksāmenu rezultāti" in page.text
     assert "Tiek rādīti tikai pēdējo 6 mēnešu laikā publicētie rezultāti." in page.text
     shown = set(re.findall(r'class="number">([^<]+)<', page.text))
-    assert ANNA_CERTIFICATES <= shown
+    assert shown >= ANNA_CERTIFICATES
     assert all(n.startswith("2026/") for n in shown)
     assert "Eksāmens franču valodā 9. klasei 2025./2026. m.g." in page.text
     assert "2025./2026." in page.text and "Klausīšanās" in page.text
@@ -56,7 +56,7 @@ def test_signed_in_student_sees_own_results_of_six_months(stand: PortalStand) ->
     assert record.client == stand.settings.audit_client
     assert record.requester_code == record.subject_code == ANNA
     assert record.outcome == "allowed"
-    assert ANNA_CERTIFICATES <= set(record.documents)
+    assert set(record.documents) >= ANNA_CERTIFICATES
 
 
 def test_not_passed_exams_are_shown_without_a_certificate(stand: PortalStand) -> None:
@@ -261,4 +261,4 @@ def test_downloads_are_rate_limited(tmp_path: Path, accounts: Any) -> None:
 def test_mykoob_signs_in_too(stand: PortalStand) -> None:
     browser = sign_in(stand, "anna.berzina", provider="mykoob")
     page = browser.get(f"{stand.url}results", timeout=10)
-    assert "Pieslēdzies: Mykoob" in page.text
+    assert "Pieslēgts ar Mykoob" in page.text

@@ -1,0 +1,80 @@
+"""Attacks on the sign-in (RULES §11): an e-journal (or someone in between) that lies, a
+tampered ID token, a wrong state, a replayed code; each is refused and nobody is signed in."""
+
+from __future__ import annotations
+
+import logging
+from urllib.parse import parse_qs, urlencode, urlsplit
+
+import pytest
+import requests
+
+from gateway.ejournal.provider import Misbehaviour
+from tests.portal.conftest import PortalStand, start_sign_in
+
+
+def refused(stand: PortalStand, browser: requests.Session, callback: str) -> None:
+    answer = browser.get(callback, allow_redirects=False, timeout=10)
+    assert answer.status_code == 401
+    assert "Pieslēgšanās neizdevās" in answer.text
+    after = browser.get(f"{stand.url}results", allow_redirects=False, timeout=10)
+    assert after.status_code == 302  # not signed in
+
+
+@pytest.mark.parametrize(("lie", "reason"), [
+    (Misbehaviour.WRONG_NONCE, "nonce"),
+    (Misbehaviour.BAD_SIGNATURE, "BadSignatureError"),
+    (Misbehaviour.TAMPERED, "BadSignatureError"),
+    (Misbehaviour.EXPIRED, "ExpiredTokenError"),
+    (Misbehaviour.WRONG_ISSUER, "iss"),
+    (Misbehaviour.WRONG_AUDIENCE, "aud"),
+])
+def test_a_lying_id_token_is_refused(stand: PortalStand, lie: Misbehaviour, reason: str,
+                                     caplog: pytest.LogCaptureFixture) -> None:
+    stand.provider.state.misbehaviour = lie
+    browser = requests.Session()
+    callback = start_sign_in(stand, "anna.berzina", session=browser)
+    with caplog.at_level(logging.WARNING, logger="gateway.portal.views"):
+        refused(stand, browser, callback)
+    (line,) = [r.getMessage() for r in caplog.records if "refused" in r.getMessage()]
+    assert reason in line
+
+
+def test_wrong_state_is_refused(stand: PortalStand) -> None:
+    browser = requests.Session()
+    callback = start_sign_in(stand, "anna.berzina", session=browser)
+    parts = urlsplit(callback)
+    query = parse_qs(parts.query)
+    forged = parts._replace(query=urlencode({"code": query["code"][0], "state": "forged"}))
+    refused(stand, browser, forged.geturl())
+
+
+def test_a_code_from_another_browser_is_refused(stand: PortalStand) -> None:
+    """Login CSRF: the attacker's own code planted into the victim's browser."""
+    attacker = requests.Session()
+    callback = start_sign_in(stand, "uldis.silins", session=attacker)
+    victim = requests.Session()
+    victim.get(stand.url, timeout=10)
+    refused(stand, victim, callback)
+
+
+def test_a_replayed_code_is_refused(stand: PortalStand) -> None:
+    browser = requests.Session()
+    callback = start_sign_in(stand, "anna.berzina", session=browser)
+    first = browser.get(callback, allow_redirects=False, timeout=10)
+    assert first.status_code == 302
+    browser.cookies.clear()  # signed out, or a thief with the URL
+    refused(stand, browser, callback)
+    # and the e-journal itself takes a code only once
+    assert stand.provider.state.grants == {}
+
+
+def test_an_error_from_the_e_journal_is_refused(stand: PortalStand) -> None:
+    browser = requests.Session()
+    browser.get(stand.url, timeout=10)
+    refused(stand, browser, f"{stand.url}callback/eklase?error=access_denied&state=x")
+
+
+def test_an_unknown_provider_is_not_found(stand: PortalStand) -> None:
+    answer = requests.get(f"{stand.url}callback/google?code=x&state=y", timeout=10)
+    assert answer.status_code == 404
