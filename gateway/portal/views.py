@@ -45,12 +45,12 @@ class Portal:
         return next((p for p in self.settings.providers if p.name == name), None)
 
     def record(self, service_name: str, digits: str, outcome: str, reason: str | None,
-               documents: list[str]) -> None:
+               documents: tuple[str, ...]) -> None:
         """One audit record with the portal as the client (RULES §7, §11), committed now."""
         audit.write(self.runtime.engine, audit.AuditEntry(
             at=self.runtime.clock(), service=service_name, message_id=f"portal-{uuid4().hex}",
             client=self.settings.audit_client, requester_code=digits, subject_code=digits,
-            outcome=outcome, reason=reason, documents=documents))
+            outcome=outcome, reason=reason, documents=list(documents)))
 
 
 def page(status: int, title: str, text: str, *, both_languages: bool = False) -> Response:
@@ -117,10 +117,9 @@ def register(app: Flask, portal: Portal) -> None:
         digits = _signed_in()
         if digits is None:
             return redirect(url_for("home"))
-        rows = service.student_results(portal.runtime.engine, digits, portal.runtime.clock())
-        portal.record(RESULTS_SERVICE, digits, "allowed", None,
-                      [r.certificate_number for r in rows if r.certificate_number])
-        return render_template("results.html", rows=rows, school_year=school_year,
+        shown = service.student_results(portal.runtime.engine, digits, portal.runtime.clock())
+        portal.record(RESULTS_SERVICE, digits, "allowed", shown.reason, shown.documents)
+        return render_template("results.html", rows=shown.rows, school_year=school_year,
                                next_page="results",
                                provider=portal.provider(session.get("provider", "")))
 
@@ -135,9 +134,9 @@ def register(app: Flask, portal: Portal) -> None:
         found = service.student_certificate(portal.runtime.engine, portal.runtime.issuer,
                                             digits, number, portal.runtime.clock())
         if found is None:
-            portal.record(DOWNLOAD_SERVICE, digits, "refused", "DocumentNotFound", [])
+            portal.record(DOWNLOAD_SERVICE, digits, "refused", "DocumentNotFound", ())
             return page(404, "not_found_title", "not_found_text")
-        portal.record(DOWNLOAD_SERVICE, digits, "allowed", None, [found.number])
+        portal.record(DOWNLOAD_SERVICE, digits, "allowed", found.reason, found.documents)
         return Response(found.content, mimetype=EDOC_MIME, headers={
             "Content-Disposition": f'attachment; filename="{found.file_name}"'})
 

@@ -8,6 +8,7 @@ from typing import Any
 
 from sqlalchemy import Connection, bindparam, select
 
+from gateway.domain.documents import DocumentKind
 from gateway.domain.publication import is_portal_visible
 from gateway.store.models import Document, Exam, ExamSession, Result
 from gateway.store.types import UtcDateTime
@@ -116,7 +117,7 @@ _PORTAL_RESULTS = (
         (Document.personal_code == Result.personal_code)
         & (Document.session_code == Result.session_code)
         & (Document.exam_code == Result.exam_code)
-        & (Document.kind == "ce_certificate")
+        & (Document.kind == DocumentKind.CE_CERTIFICATE)
         & Result.passed.is_(True),
     )
     .where(
