@@ -277,7 +277,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--misbehave",
         choices=("none", "wrong-nonce", "bad-signature", "expired", "wrong-issuer",
-                 "wrong-audience", "tampered"),
+                 "wrong-audience", "tampered", "bad-personal-code"),
         default="none",
         help="issue ID tokens that lie in this way (for attack tests)",
     )

@@ -55,6 +55,7 @@ class Misbehaviour(StrEnum):
     WRONG_ISSUER = "wrong-issuer"
     WRONG_AUDIENCE = "wrong-audience"
     TAMPERED = "tampered"  # a validly signed token whose claims were changed afterwards
+    BAD_PERSONAL_CODE = "bad-personal-code"  # signed, but the claim is no personal code
 
 
 @dataclass(frozen=True)
@@ -253,7 +254,8 @@ def _id_token(state: ProviderState, grant: _Grant) -> str:
         "iat": now - (3600 if lie is Misbehaviour.EXPIRED else 0),
         "exp": now + (-1800 if lie is Misbehaviour.EXPIRED else TOKEN_SECONDS),
         "nonce": secrets.token_urlsafe(16) if lie is Misbehaviour.WRONG_NONCE else grant.nonce,
-        "personal_code": grant.account.personal_code,
+        "personal_code": "999999-99999" if lie is Misbehaviour.BAD_PERSONAL_CODE
+        else grant.account.personal_code,
         "name": f"{grant.account.given_name} {grant.account.family_name}",
     }
     key = state.rogue_key if lie is Misbehaviour.BAD_SIGNATURE else state.key

@@ -55,7 +55,8 @@ def accounts() -> Any:
 
 def portal_settings(portal_url: str, issuer_base: str, countries: Path, **extra: Any
                     ) -> PortalSettings:
-    values: dict[str, Any] = {"secure_cookies": False, "trusted_proxies": ("127.0.0.2/32",)}
+    values: dict[str, Any] = {"secure_cookies": False, "trusted_proxies": ("127.0.0.2/32",),
+                              "country_database": countries}
     values.update(extra)
     return PortalSettings(
         public_url=portal_url,
@@ -66,7 +67,6 @@ def portal_settings(portal_url: str, issuer_base: str, countries: Path, **extra:
             Provider(name="mykoob", title="Mykoob", issuer=f"{issuer_base}/mykoob",
                      client_secret=CLIENT_SECRET),
         ],
-        country_database=countries,
         **values,
     )
 

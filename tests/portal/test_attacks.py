@@ -10,7 +10,7 @@ import pytest
 import requests
 
 from gateway.ejournal.provider import Misbehaviour
-from tests.portal.conftest import PortalStand, start_sign_in
+from tests.portal.conftest import PortalStand, csrf_of, start_sign_in
 
 
 def refused(stand: PortalStand, browser: requests.Session, callback: str) -> None:
@@ -28,6 +28,7 @@ def refused(stand: PortalStand, browser: requests.Session, callback: str) -> Non
     (Misbehaviour.EXPIRED, "ExpiredTokenError"),
     (Misbehaviour.WRONG_ISSUER, "iss"),
     (Misbehaviour.WRONG_AUDIENCE, "aud"),
+    (Misbehaviour.BAD_PERSONAL_CODE, "invalid personal code claim"),
 ])
 def test_a_lying_id_token_is_refused(stand: PortalStand, lie: Misbehaviour, reason: str,
                                      caplog: pytest.LogCaptureFixture) -> None:
@@ -77,4 +78,22 @@ def test_an_error_from_the_e_journal_is_refused(stand: PortalStand) -> None:
 
 def test_an_unknown_provider_is_not_found(stand: PortalStand) -> None:
     answer = requests.get(f"{stand.url}callback/google?code=x&state=y", timeout=10)
+    assert answer.status_code == 404
+
+
+def test_an_unreachable_e_journal_is_a_clear_error(stand: PortalStand) -> None:
+    browser = requests.Session()
+    token = csrf_of(browser.get(stand.url, timeout=10).text)
+    stand.provider.stop()
+    answer = browser.post(f"{stand.url}login/eklase", data={"csrf_token": token},
+                          allow_redirects=False, timeout=30)
+    assert answer.status_code == 502
+    assert "Radās kļūda" in answer.text
+
+
+def test_an_unknown_provider_cannot_be_started(stand: PortalStand) -> None:
+    browser = requests.Session()
+    token = csrf_of(browser.get(stand.url, timeout=10).text)
+    answer = browser.post(f"{stand.url}login/google", data={"csrf_token": token},
+                          allow_redirects=False, timeout=10)
     assert answer.status_code == 404

@@ -4,11 +4,13 @@ X-Forwarded-For, a forged header from an untrusted address ignored, LV/EN 403 pa
 from __future__ import annotations
 
 import http.client
+from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
 
-from tests.portal.conftest import PortalStand
+from tests.portal.conftest import PortalStand, serving_portal
 from tests.portal.countries import DE_CLIENT, EE_CLIENT, LT_CLIENT, UNKNOWN_CLIENT, US_CLIENT
 
 TRUSTED_PROXY = "127.0.0.2"  # configured in the stand's trusted_proxies
@@ -79,3 +81,9 @@ def test_the_stylesheet_is_served_to_anyone(stand: PortalStand) -> None:
         assert answer.status == 200 and b"--carmine" in answer.read()
     finally:
         conn.close()
+
+
+def test_without_a_country_database_everyone_is_refused(tmp_path: Path, accounts: Any) -> None:
+    url = f"sqlite:///{tmp_path / 'gateway.db'}"
+    with serving_portal(tmp_path, url, accounts, country_database=tmp_path / "missing") as stand:
+        assert get(stand, "127.0.0.1", None)[0] == 403
