@@ -13,6 +13,7 @@ from flask import Flask, Response, g, request, session
 
 from gateway.portal import views
 from gateway.portal.auth import register_providers
+from gateway.portal.cookie import SealedCookieSessionInterface
 from gateway.portal.geo import CountryDatabase, client_address, networks
 from gateway.portal.security import (
     RateLimiter,
@@ -52,6 +53,7 @@ def create_portal(runtime: Runtime) -> Flask:
     """The portal for one worker."""
     settings = runtime.settings.portal
     app = Flask(__name__)
+    app.session_interface = SealedCookieSessionInterface()
     app.config.update(
         SECRET_KEY=settings.secret_key,
         SESSION_COOKIE_NAME="vpis_portal",

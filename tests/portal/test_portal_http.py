@@ -4,6 +4,7 @@ headers, CSRF and rate limits, on SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
+import base64
 import logging
 import re
 from datetime import UTC, datetime
@@ -262,3 +263,17 @@ def test_mykoob_signs_in_too(stand: PortalStand) -> None:
     browser = sign_in(stand, "anna.berzina", provider="mykoob")
     page = browser.get(f"{stand.url}results", timeout=10)
     assert "Pieslēgts ar Mykoob" in page.text
+
+
+def test_the_session_cookie_is_sealed(stand: PortalStand) -> None:
+    browser = sign_in(stand, "anna.berzina")
+    value = browser.cookies["vpis_portal"]
+    padded = value + "=" * (-len(value) % 4)
+    assert ANNA.encode() not in base64.urlsafe_b64decode(padded)
+    assert ANNA not in value
+    # one changed character and the session is gone
+    forged = value[:-5] + ("A" if value[-5] != "A" else "B") + value[-4:]
+    for cookie, status in ((value, 200), (forged, 302)):
+        answer = requests.get(f"{stand.url}results", headers={"Cookie": f"vpis_portal={cookie}"},
+                              allow_redirects=False, timeout=10)
+        assert answer.status_code == status
