@@ -249,3 +249,22 @@ def test_a_foreign_client_gets_403(browser: WebDriver, stand: BrowserStand) -> N
     status.request("GET", "/portal/")
     assert status.getresponse().status == 403
     status.close()
+
+
+def test_a_not_passed_exam_in_the_browser(browser: WebDriver, stand: BrowserStand) -> None:
+    wait = WebDriverWait(browser, 20)
+    browser.get(f"{stand.portal}lang/lv")
+    browser.find_element(By.ID, "login-mykoob").click()
+    wait.until(expected_conditions.presence_of_element_located((By.ID, "password")))
+    assert "Mykoob" in browser.title
+    browser.find_element(By.ID, "login").send_keys("uldis.silins")
+    browser.find_element(By.ID, "password").send_keys("demo")
+    browser.find_element(By.ID, "submit").click()
+    wait.until(expected_conditions.presence_of_element_located((By.ID, "window-note")))
+    rows = browser.find_elements(By.CSS_SELECTOR, "table.results tbody tr")
+    failed = [r for r in rows if "angļu valodā" in r.text]
+    assert len(failed) == 1 and "Nav nokārtots" in failed[0].text
+    assert not failed[0].find_elements(By.CSS_SELECTOR, "a.download")
+    shot(browser, stand, "results-not-passed")
+    browser.find_element(By.ID, "logout").click()
+    wait.until(expected_conditions.presence_of_element_located((By.ID, "login-eklase")))
