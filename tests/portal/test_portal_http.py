@@ -277,3 +277,12 @@ def test_the_session_cookie_is_sealed(stand: PortalStand) -> None:
         answer = requests.get(f"{stand.url}results", headers={"Cookie": f"vpis_portal={cookie}"},
                               allow_redirects=False, timeout=10)
         assert answer.status_code == status
+
+
+def test_a_large_post_is_refused(stand: PortalStand) -> None:
+    browser = requests.Session()
+    token = csrf_of(browser.get(stand.url, timeout=10).text)
+    answer = browser.post(f"{stand.url}login/eklase",
+                          data={"csrf_token": token, "pad": "x" * 20000}, timeout=10)
+    assert answer.status_code == 413
+    assert "Content-Security-Policy" in answer.headers
