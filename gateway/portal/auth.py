@@ -46,7 +46,7 @@ def register_providers(app: Flask, settings: PortalSettings) -> OAuth:
             client_kwargs={
                 "scope": "openid",
                 "code_challenge_method": "S256",
-                "timeout": settings.provider_timeout,
+                "default_timeout": settings.provider_timeout,
             },
         )
     return oauth

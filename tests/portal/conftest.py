@@ -55,20 +55,19 @@ def accounts() -> Any:
 
 def portal_settings(portal_url: str, issuer_base: str, countries: Path, **extra: Any
                     ) -> PortalSettings:
-    values: dict[str, Any] = {"secure_cookies": False, "trusted_proxies": ("127.0.0.2/32",),
-                              "country_database": countries}
-    values.update(extra)
-    return PortalSettings(
-        public_url=portal_url,
-        secret_key=SECRET,
-        providers=[
+    values: dict[str, Any] = {
+        "secure_cookies": False,
+        "trusted_proxies": ("127.0.0.2/32",),
+        "country_database": countries,
+        "providers": [
             Provider(name="eklase", title="E-klase", issuer=f"{issuer_base}/eklase",
                      client_secret=CLIENT_SECRET),
             Provider(name="mykoob", title="Mykoob", issuer=f"{issuer_base}/mykoob",
                      client_secret=CLIENT_SECRET),
         ],
-        **values,
-    )
+    }
+    values.update(extra)
+    return PortalSettings(public_url=portal_url, secret_key=SECRET, **values)
 
 
 @contextmanager

@@ -4,13 +4,18 @@ tampered ID token, a wrong state, a replayed code; each is refused and nobody is
 from __future__ import annotations
 
 import logging
+import socket
+import time
+from pathlib import Path
+from typing import Any
 from urllib.parse import parse_qs, urlencode, urlsplit
 
 import pytest
 import requests
 
 from gateway.ejournal.provider import Misbehaviour
-from tests.portal.conftest import PortalStand, csrf_of, start_sign_in
+from gateway.portal.settings import Provider
+from tests.portal.conftest import PortalStand, csrf_of, serving_portal, start_sign_in
 
 
 def refused(stand: PortalStand, browser: requests.Session, callback: str) -> None:
@@ -97,3 +102,25 @@ def test_an_unknown_provider_cannot_be_started(stand: PortalStand) -> None:
     answer = browser.post(f"{stand.url}login/google", data={"csrf_token": token},
                           allow_redirects=False, timeout=10)
     assert answer.status_code == 404
+
+
+def test_a_silent_e_journal_times_out(tmp_path: Path, accounts: Any) -> None:
+    """An e-journal that accepts the connection and never answers holds no worker for long."""
+    silent = socket.socket()
+    silent.bind(("127.0.0.1", 0))
+    silent.listen(8)
+    issuer = f"http://127.0.0.1:{silent.getsockname()[1]}/eklase"
+    url = f"sqlite:///{tmp_path / 'gateway.db'}"
+    try:
+        with serving_portal(tmp_path, url, accounts, provider_timeout=1.0, providers=[
+                Provider(name="eklase", title="E-klase", issuer=issuer)]) as stand:
+            browser = requests.Session()
+            token = csrf_of(browser.get(stand.url, timeout=10).text)
+            started = time.monotonic()
+            answer = browser.post(f"{stand.url}login/eklase", data={"csrf_token": token},
+                                  allow_redirects=False, timeout=30)
+            took = time.monotonic() - started
+    finally:
+        silent.close()
+    assert answer.status_code == 502
+    assert 0.9 < took < 5
