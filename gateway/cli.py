@@ -272,8 +272,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=_cmd_registry_sim)
 
     p = sub.add_parser("ejournal-sim", help="serve the e-journal OpenID Connect simulator")
-    p.add_argument("--host", default="127.0.0.1")
-    p.add_argument("--port", type=int, default=8082)
+    p.add_argument("--host", default="127.0.0.1", help="listen address (loopback only)")
+    p.add_argument("--port", type=int, default=8082,
+                   help="listen port; the issuers are http://HOST:PORT/eklase and /mykoob")
     p.add_argument(
         "--misbehave",
         choices=("none", "wrong-nonce", "bad-signature", "expired", "wrong-issuer",
