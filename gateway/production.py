@@ -122,7 +122,16 @@ def fixed_clock(settings: Settings) -> Iterator[str]:
         yield "clock_start: a fixed clock is for the demo and tests only; unset it"
 
 
-CHECKS: tuple[Check, ...] = (demo_keys, placeholder_secrets, demo_clients, fixed_clock)
+def portal_settings(settings: Settings) -> Iterator[str]:
+    """The portal's own unsafe values (:meth:`PortalSettings.production_problems`), when it
+    is served: a placeholder secret, cookies without ``Secure``, plain http, demo client
+    secrets, no country database."""
+    if settings.portal.enabled:
+        yield from settings.portal.production_problems()
+
+
+CHECKS: tuple[Check, ...] = (demo_keys, placeholder_secrets, demo_clients, fixed_clock,
+                             portal_settings)
 """The gateway's own production checks, in the order their problems are listed."""
 
 

@@ -87,6 +87,15 @@ def operator_env(tmp_path: Path) -> Iterator[dict[str, str]]:
         "GATEWAY_SIGNING__CA_FILE": str(keys / "ca.pem"),
         "GATEWAY_ALLOWED_CLIENTS": json.dumps({"getExamResults": [PRODUCTION_PORTAL]}),
         "GATEWAY_DATA_DIR": str(tmp_path / "var"),
+        # The portal as an operator configures it (its own checks: PortalSettings).
+        "GATEWAY_PORTAL__PUBLIC_URL": "https://eksameni.gov.lv/portal/",
+        "GATEWAY_PORTAL__SECRET_KEY": "f3c1a9e07b5d4c2a8e6f1b0d9c7a5e3f2b1d0c9a8e7f6b5d4c3",
+        "GATEWAY_PORTAL__SECURE_COOKIES": "true",
+        "GATEWAY_PORTAL__COUNTRY_DATABASE": str(keys / "delegated.txt"),
+        "GATEWAY_PORTAL__PROVIDERS": json.dumps([
+            {"name": "eklase", "title": "E-klase", "issuer": "https://login.e-klase.lv",
+             "client_secret": "a-secret-of-the-operator-0123456789"},
+        ]),
     }
 
 
@@ -116,10 +125,14 @@ def test_the_demo_configuration_is_refused_each_by_its_setting(
     with pytest.raises(ProductionRefused) as refused:
         refuse_demo_parts(settings)
     settings_named = [problem.split(":", 1)[0] for problem in refused.value.problems]
-    assert settings_named == [
+    gateway_part = [name for name in settings_named if not name.startswith("portal.")]
+    assert gateway_part == [
         "signing.key_file/signing.pkcs12_file", "signing.eseal_key_file", "signing.ca_file",
         *(f"allowed_clients.{code}" for code in sorted(settings.allowed_clients)),
     ]
+    portal_part = [p for p in refused.value.problems if p.startswith("portal.")]
+    assert any("secret_key" in p for p in portal_part)
+    assert any("public_url" in p for p in portal_part)
     demo_clients = [p for p in refused.value.problems if p.startswith("allowed_")]
     assert demo_clients and all(DEMO_PORTAL in p or DEMO_VIIS in p for p in demo_clients)
     assert isinstance(refused.value, ConfigurationError)  # the CLI exits with 2
@@ -128,7 +141,8 @@ def test_the_demo_configuration_is_refused_each_by_its_setting(
 def test_development_allows_the_demo(monkeypatch: pytest.MonkeyPatch) -> None:
     settings = settings_from(monkeypatch, {"GATEWAY_CLOCK_START": "2026-11-28T10:00:00Z"})
     assert settings.environment == "development"
-    assert len(production_problems(settings)) == 4  # demo key, e-seal, CA, clock: not refused
+    problems = [p for p in production_problems(settings) if not p.startswith("portal.")]
+    assert len(problems) == 4  # demo key, e-seal, CA, clock (and the portal's): not refused
     refuse_demo_parts(settings)
 
 
@@ -269,3 +283,32 @@ def test_init_starts_in_production_with_an_operators_keys(
     assert done.returncode == 0, done.stderr
     assert "signing key ready: CN=VPIS gateway,O=VISC" in done.stdout
     assert not (tmp_path / "var" / "keys").exists(), "no demo key was made"
+
+
+@pytest.mark.parametrize(("name", "value", "problem"), [
+    ("GATEWAY_PORTAL__SECRET_KEY", "", "portal.secret_key"),
+    ("GATEWAY_PORTAL__SECURE_COOKIES", "false", "portal.secure_cookies"),
+    ("GATEWAY_PORTAL__PUBLIC_URL", "http://eksameni.gov.lv/portal/", "portal.public_url"),
+])
+def test_the_portals_unsafe_values_are_refused(
+    monkeypatch: pytest.MonkeyPatch, operator_env: dict[str, str], name: str, value: str,
+    problem: str,
+) -> None:
+    env = dict(operator_env)
+    if value:
+        env[name] = value
+    else:
+        del env[name]  # back to the demo placeholder
+    settings = settings_from(monkeypatch, env)
+    problems = production_problems(settings)
+    assert [p for p in problems if p.startswith(problem)], problems
+    with pytest.raises(ProductionRefused):
+        refuse_demo_parts(settings)
+
+
+def test_a_gateway_without_the_portal_skips_its_checks(
+    monkeypatch: pytest.MonkeyPatch, operator_env: dict[str, str]
+) -> None:
+    env = {k: v for k, v in operator_env.items() if not k.startswith("GATEWAY_PORTAL__")}
+    settings = settings_from(monkeypatch, {**env, "GATEWAY_PORTAL__ENABLED": "false"})
+    assert production_problems(settings) == []
