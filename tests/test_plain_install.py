@@ -16,6 +16,7 @@ import shutil
 import subprocess
 import sys
 import tarfile
+import urllib.error
 import urllib.request
 import zipfile
 from collections.abc import Iterator
@@ -93,6 +94,9 @@ def test_the_sdist_and_the_wheel_carry_the_contracts(dist: Path) -> None:
         with zipfile.ZipFile(wheel) as archive:
             assert archive.read(f"gateway/contracts/{path}") == (REPO / path).read_bytes()
     assert "gateway/demo/data/demo.json" in in_wheel
+    for page in ("portal/templates/home.html", "portal/templates/message.html",
+                 "portal/static/portal.css", "ejournal/templates/ejournal_login.html"):
+        assert f"gateway/{page}" in in_wheel, f"{page} is not in the wheel"
     assert {"requirements.lock", "requirements-dev.lock"} <= in_sdist
 
 
@@ -177,3 +181,16 @@ def test_the_installed_gateway_answers_signed(installed: str) -> None:
     assert root.find(".//{http://www.w3.org/2000/09/xmldsig#}SignatureValue") is not None
     codes = root.findall(".//{http://vpis.visc.gov.lv/xroad/vpis/v1}examCode")
     assert codes, "Anna's results, asked for by her father"
+
+
+def test_the_installed_gateway_serves_the_portals_pages(installed: str) -> None:
+    """The portal's templates travel with the wheel: without a country database it refuses
+    every client with its own LV/EN page (RULES §11), rendered from the installed files."""
+    try:
+        urllib.request.urlopen(installed + "portal/", timeout=10)  # noqa: S310  # 127.0.0.1
+    except urllib.error.HTTPError as refused:
+        assert refused.code == 403
+        page = refused.read().decode("utf-8")
+        assert "<html" in page and 'lang="lv"' in page
+    else:
+        pytest.fail("the portal answered without a country database")
