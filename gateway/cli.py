@@ -54,17 +54,17 @@ def _cmd_import(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
-    from gateway.demo import DEMO_DATA
+    from gateway.demo.corrections import demo_document
     from gateway.errors import ProductionRefused
     from gateway.store.db import create_engine_for, init_database
-    from gateway.store.importer import import_file
+    from gateway.store.importer import import_document
 
     if settings.environment == "production":
         raise ProductionRefused(["environment: the demo data set is never loaded in production"])
     init_database(settings)
     engine = create_engine_for(settings)
     try:
-        summary = import_file(engine, DEMO_DATA)
+        summary = import_document(engine, demo_document())
     finally:
         engine.dispose()
     print("demo data loaded:", summary.describe())

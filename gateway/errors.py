@@ -142,6 +142,20 @@ class InstitutionNotFound(ClientError):
     message_en = "The educational institution was not found."
 
 
+class DocumentNotAvailable(ClientError):
+    """The requester's own certificate, superseded or revoked: no longer downloadable (§13)."""
+
+    code = "DocumentNotAvailable"
+    message_lv = (
+        "Šis sertifikāts ir aizstāts ar jaunu vai atsaukts, un to vairs nevar lejupielādēt. "
+        "Tā statusu un jaunā sertifikāta numuru rāda dokumentu saraksts."
+    )
+    message_en = (
+        "This certificate was superseded by a new one or revoked and can no longer be "
+        "downloaded. The document list shows its status and the new certificate's number."
+    )
+
+
 class VersionMismatch(GatewayError):
     """Not a SOAP 1.1 envelope (SOAP 1.1 §4.4.1)."""
 

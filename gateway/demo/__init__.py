@@ -19,3 +19,7 @@ DEMO_TODAY = date(2026, 11, 28)
 """The demo's "today": the one reference date of the demo data, the demo people and the tests."""
 DEMO_CLOCK_START = datetime(DEMO_TODAY.year, DEMO_TODAY.month, DEMO_TODAY.day, 10, 0, tzinfo=UTC)
 """The instant the demo's and the tests' gateways start their clocks at (noon in Riga)."""
+DEMO_CORRECTIONS = DATA_DIR / "corrections.json"
+"""What VISC sent after the results (RULES §13): a corrected result with its new certificate,
+which supersedes the old one, and a revoked certificate. ``gateway demo`` loads it over
+``demo.json``."""

@@ -12,9 +12,15 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from gateway.documents.issue import EDOC_MIME, DocumentIssuer, file_stem
+from gateway.domain.certificate_status import downloadable
 from gateway.domain.mandate import Reason
 from gateway.domain.personal_code import PersonalCode
-from gateway.errors import DocumentNotFound, RegistryUnavailable, RequesterUnderage
+from gateway.errors import (
+    DocumentNotAvailable,
+    DocumentNotFound,
+    RegistryUnavailable,
+    RequesterUnderage,
+)
 from gateway.registry.client import RegistryClient
 from gateway.registry.mandate_service import check_age
 from gateway.services.access import Access, authorise
@@ -93,6 +99,8 @@ def get_document(
         row = store.visible_document(conn, subject.digits, number, now)
     if row is None:
         raise DocumentNotFound("not visible")
+    if not downloadable(row.status):
+        raise DocumentNotAvailable(row.status.value)
     content = issuer.edoc(access.engine, number)
     return DownloadedDocument(subject, number, f"{file_stem(number)}.edoc", content, reason)
 
@@ -137,8 +145,11 @@ def request_paper_copy(
     """Record a paper-copy request; while one is open for the document, return that one."""
     reason = _admit(access, requester, subject, now)
     with access.engine.begin() as conn:
-        if store.visible_document(conn, subject.digits, number, now) is None:
+        row = store.visible_document(conn, subject.digits, number, now)
+        if row is None:
             raise DocumentNotFound("not visible")
+        if not downloadable(row.status):
+            raise DocumentNotAvailable(row.status.value)
         request, existing = store.open_paper_copy(
             conn, number, requester.digits, subject.digits, address.lines(), now
         )

@@ -112,6 +112,14 @@ def documents(answer: DocumentList) -> etree._Element:
                 _add(entry, name, value)
         if row.paper_copy is not None:
             _paper_copy(entry, row.paper_copy)
+        _add(entry, "status", row.status.value)
+        if row.superseded_by is not None:
+            _add(entry, "supersededBy", row.superseded_by)
+        if row.appeal is not None:
+            appeal = etree.SubElement(entry, _q("appeal"))
+            _add(appeal, "reference", row.appeal.reference)
+            _add(appeal, "status", row.appeal.status)
+            _add(appeal, "filedAt", _instant(row.appeal.filed_at))
     return element
 
 

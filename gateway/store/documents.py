@@ -9,9 +9,12 @@ from typing import Any
 
 from sqlalchemy import Connection, and_, bindparam, exists, insert, select, update
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import aliased
 
 from gateway.domain.age import riga_date
+from gateway.domain.certificate_status import CertificateStatus, effective_status
 from gateway.domain.documents import DocumentKind, PaperCopyStatus
+from gateway.store.appeals import AppealRow, latest_appeals
 from gateway.store.models import (
     Document,
     DocumentApplication,
@@ -37,7 +40,7 @@ class PaperCopyRow:
 
 @dataclass(frozen=True, slots=True)
 class DocumentRow:
-    """One document as EP226 lists it."""
+    """One document as EP226 lists it, with its status (RULES §13)."""
 
     number: str
     kind: DocumentKind
@@ -46,7 +49,16 @@ class DocumentRow:
     exam_code: str | None
     exam_name: str | None
     school_year: str | None
+    imported_status: str = CertificateStatus.VALID.value
+    superseded_by: str | None = None
     paper_copy: PaperCopyRow | None = None
+    appeal: AppealRow | None = None
+
+    @property
+    def status(self) -> CertificateStatus:
+        """valid, under_appeal, superseded or revoked."""
+        return effective_status(self.imported_status, self.superseded_by,
+                                self.appeal is not None and self.appeal.status == "open")
 
 
 _PASSED = exists().where(
@@ -65,6 +77,11 @@ _VISIBLE = and_(
     | (ExamSession.published_at <= bindparam("now", type_=UtcDateTime())),
     (Document.kind != DocumentKind.CE_CERTIFICATE) | _PASSED,
 )
+_SUCCESSOR = aliased(Document, name="successor")
+_SUPERSEDED_BY = (
+    select(_SUCCESSOR.number).where(_SUCCESSOR.supersedes == Document.number)
+    .correlate(Document).scalar_subquery()
+)
 _LIST = (
     select(
         Document.number,
@@ -74,6 +91,8 @@ _LIST = (
         Exam.code,
         Exam.name,
         ExamSession.school_year,
+        Document.status,
+        _SUPERSEDED_BY,
     )
     .outerjoin(ExamSession, ExamSession.code == Document.session_code)
     .outerjoin(Exam, Exam.code == Document.exam_code)
@@ -101,8 +120,10 @@ def visibility(personal_code: str, now: datetime) -> dict[str, Any]:
 def visible_documents(conn: Connection, personal_code: str, now: datetime) -> list[DocumentRow]:
     """The subject's documents EP226 shows at ``now``, newest first, with paper-copy state."""
     rows = conn.execute(VISIBLE_DOCUMENTS, visibility(personal_code, now)).all()
-    papers = _latest_paper_copies(conn, [r[0] for r in rows])
-    return [_row(row, papers.get(row[0])) for row in rows]
+    numbers = [r[0] for r in rows]
+    papers = _latest_paper_copies(conn, numbers)
+    appeals = latest_appeals(conn, numbers)
+    return [_row(row, papers.get(row[0]), appeals.get(row[0])) for row in rows]
 
 
 def visible_document(
@@ -113,13 +134,14 @@ def visible_document(
     row = conn.execute(VISIBLE_DOCUMENT, params).first()
     if row is None:
         return None
-    return _row(row, _latest_paper_copies(conn, [number]).get(number))
+    return _row(row, _latest_paper_copies(conn, [number]).get(number),
+                latest_appeals(conn, [number]).get(number))
 
 
-def _row(row: Any, paper_copy: PaperCopyRow | None) -> DocumentRow:
-    number, kind, title, issued_on, exam_code, exam_name, school_year = row
+def _row(values: Any, paper: PaperCopyRow | None, appeal: AppealRow | None) -> DocumentRow:
+    number, kind, title, issued_on, exam_code, exam_name, school_year, status, newer = values
     return DocumentRow(number, DocumentKind(kind), title, issued_on, exam_code, exam_name,
-                       school_year, paper_copy)
+                       school_year, status, newer, paper_copy=paper, appeal=appeal)
 
 
 def _latest_paper_copies(conn: Connection, numbers: list[str]) -> dict[str, PaperCopyRow]:

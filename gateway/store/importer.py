@@ -27,6 +27,7 @@ from gateway.domain.personal_code import parse_personal_code
 from gateway.errors import ImportRejected, InvalidPersonalCode
 from gateway.store import upsert
 from gateway.store.models import Document, Exam, ExamSession, Institution, Person
+from gateway.store.supersession import check_supersessions
 
 log = logging.getLogger(__name__)
 
@@ -265,6 +266,8 @@ class _Rows:
             "exam_code": exam,
             "issued_on": issued,
             "title": r["title"],
+            "status": r.get("status", "valid"),  # RULES §13; omitted: valid
+            "supersedes": r.get("supersedes"),
         }
 
 
@@ -384,6 +387,7 @@ def import_document(engine: Engine, doc: Any) -> ImportSummary:
     check_schema(doc)
     rows = _Rows(doc, _known_in_db(engine, doc))
     _refuse_changes_to_sealed(engine, rows.documents)
+    check_supersessions(engine, rows.documents)
     summary = ImportSummary(records={name: len(doc.get(name, [])) for name in SECTIONS})
     with engine.begin() as conn:
         summary.changed = upsert.write_all(conn, rows)

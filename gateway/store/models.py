@@ -127,6 +127,10 @@ class Document(Base):
     edoc: Mapped[bytes | None] = mapped_column(LargeBinary, deferred=True)
     edoc_sha256: Mapped[str | None] = mapped_column(String(64))
     sealed_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    # VISC's word on the document (RULES §13): "valid" or "revoked". "superseded" is not
+    # stored here: it is the fact that a newer document names this one in ``supersedes``.
+    status: Mapped[str] = mapped_column(String(16), default="valid", server_default="valid")
+    supersedes: Mapped[str | None] = mapped_column(String(64), unique=True)
 
 
 class PaperCopyRequest(Base):
@@ -171,6 +175,31 @@ class DocumentApplication(Base):
     created_at: Mapped[datetime] = mapped_column(UtcDateTime)
 
 
+class Appeal(Base):
+    """An appeal against one certificate (RULES §8, §13); at most one open per certificate."""
+
+    __tablename__ = "appeals"
+    __table_args__ = (
+        Index(
+            "uq_appeals_open",
+            "document_number",
+            unique=True,
+            sqlite_where=text("status = 'open'"),
+            postgresql_where=text("status = 'open'"),
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    reference: Mapped[str] = mapped_column(String(32), unique=True)
+    document_number: Mapped[str] = mapped_column(ForeignKey("documents.number"), index=True)
+    requester_code: Mapped[str] = mapped_column(CODE)
+    subject_code: Mapped[str] = mapped_column(CODE, index=True)
+    role: Mapped[str] = mapped_column(String(32))  # gateway.domain.appeals.AppellantRole
+    text: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(16))  # open | decided | withdrawn
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
 class AuditRecord(Base):
     """One record per call, allowed or refused (RULES §7)."""
 
@@ -178,6 +207,8 @@ class AuditRecord(Base):
     __table_args__ = (
         Index(None, "subject_code", "at"),
         Index(None, "requester_code", "subject_code", "at"),
+        # The verifiers' rate limit counts one client's calls of one service in a window.
+        Index(None, "client", "service", "at"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

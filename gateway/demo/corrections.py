@@ -1,0 +1,34 @@
+"""The demo data with VISC's later corrections laid over it, as one import document.
+
+Loading the two as one document keeps ``gateway demo`` idempotent: a record of the corrections
+replaces the record of ``demo.json`` with the same natural key, so no load undoes another.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from gateway.demo import DEMO_CORRECTIONS, DEMO_DATA
+
+_KEYS = {
+    "results": ("personal_code", "session", "exam"),
+    "documents": ("number",),
+}
+
+
+def overlay(base: dict[str, Any], changes: dict[str, Any]) -> dict[str, Any]:
+    """``base`` with the records of ``changes`` replacing those with the same key, or added."""
+    merged = dict(base)
+    for section, keys in _KEYS.items():
+        replaced = {tuple(r[k] for k in keys): r for r in changes.get(section, [])}
+        kept = [r for r in base.get(section, []) if tuple(r[k] for k in keys) not in replaced]
+        merged[section] = kept + list(replaced.values())
+    return merged
+
+
+def demo_document(data: Path = DEMO_DATA, corrections: Path = DEMO_CORRECTIONS) -> dict[str, Any]:
+    """The demo import document with its corrections."""
+    base = json.loads(data.read_text(encoding="utf-8"))
+    return overlay(base, json.loads(corrections.read_text(encoding="utf-8")))
