@@ -257,7 +257,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("-o", "--output", required=True, help="the .xlsx file to write")
     p.set_defaults(func=_cmd_report)
 
-    p = sub.add_parser("registry-sim", help="serve the population register simulator")
+    p = sub.add_parser("registry-sim", help="serve a register simulator (population or prison)")
+    p.add_argument("--register", choices=("pmlp", "ievp"), default="pmlp",
+                   help="pmlp: the population register; ievp: the Prison Administration's")
     p.add_argument("--fixture", help="register fixture (RULES §10); default: the demo one")
     p.add_argument("--host", default="127.0.0.1",
                    help="listen address (default: 127.0.0.1, this machine only)")

@@ -94,6 +94,16 @@ class InvalidPersonalCode(ClientError):
     message_en = "The personal code is not valid."
 
 
+class InvalidPeriod(ClientError):
+    code = "InvalidRequest"
+    message_lv = (
+        "Periods nav derīgs: sākums nedrīkst būt pēc beigām, un periods ir līdz 400 dienām."
+    )
+    message_en = (
+        "The period is not valid: it must not start after it ends, and spans 400 days at most."
+    )
+
+
 class UnknownClient(ClientError):
     code = "UnknownClient"
     message_lv = "Pieprasītāja sistēmai nav piekļuves šim pakalpojumam."
@@ -127,6 +137,20 @@ class TooManySubjects(ClientError):
     message_en = (
         "Too many requests about different persons. Please try again later or contact VISC "
         "(atbalsts@visc.gov.lv, 66051908)."
+    )
+
+
+class TooManyVerifications(ClientError):
+    """A verifier client made more verifyCertificate calls than its window allows (§13)."""
+
+    code = "TooManyRequests"
+    message_lv = (
+        "Pārāk daudz sertifikātu pārbaužu no šīs sistēmas. Lūdzu, mēģiniet vēlāk vai "
+        "sazinieties ar VISC (atbalsts@visc.gov.lv, 66051908)."
+    )
+    message_en = (
+        "Too many certificate verifications from this system. Please try again later or "
+        "contact VISC (atbalsts@visc.gov.lv, 66051908)."
     )
 
 
@@ -194,6 +218,46 @@ class RegistryUnavailable(ServerError):
     code = "RegistryUnavailable"
     message_lv = "Fizisko personu reģistrs pašlaik nav pieejams. Lūdzu, mēģiniet vēlāk."
     message_en = "The population register is not available right now. Please try again later."
+
+
+class PrisonRegistryUnavailable(ServerError):
+    code = "PrisonRegistryUnavailable"
+    message_lv = (
+        "Ieslodzījuma vietu pārvaldes reģistrs pašlaik nav pieejams. Lūdzu, mēģiniet vēlāk."
+    )
+    message_en = (
+        "The Prison Administration's register is not available right now. "
+        "Please try again later."
+    )
+
+
+class AppealNotAllowed(ClientError):
+    """Not the adult student, a minor's legal representative or the resocialisation official
+    of an imprisoned student (RULES §8)."""
+
+    code = "AppealNotAllowed"
+    message_lv = (
+        "Apelāciju var iesniegt tikai pilngadīgs skolēns, nepilngadīga skolēna likumiskais "
+        "pārstāvis vai ieslodzīta skolēna resocializācijas amatpersona."
+    )
+    message_en = (
+        "An appeal may be filed only by the adult student, a minor student's legal "
+        "representative, or the resocialisation official of a student in prison."
+    )
+
+
+class AppealTooLate(ClientError):
+    """The month for an appeal after the certificate's issue has passed (RULES §8)."""
+
+    code = "AppealTooLate"
+    message_lv = (
+        "Apelācijas termiņš ir beidzies: apelāciju var iesniegt viena kalendārā mēneša laikā "
+        "pēc sertifikāta izdošanas."
+    )
+    message_en = (
+        "The time for an appeal has passed: an appeal may be filed within one calendar month "
+        "after the certificate was issued."
+    )
 
 
 class InternalError(ServerError):

@@ -17,7 +17,9 @@ from sqlalchemy import Engine
 
 from gateway.documents.issue import DocumentIssuer
 from gateway.registry.client import RegistryClient
+from gateway.registry.prison_client import PrisonClient
 from gateway.services.access import Access
+from gateway.services.verification import VerifyLimit
 from gateway.settings import Settings
 from gateway.signing.keys import SigningKey, load_eseal_key, load_signer_key
 from gateway.store.db import create_engine_for
@@ -51,6 +53,8 @@ class Runtime:
     signer: SigningKey
     issuer: DocumentIssuer
     clock: Callable[[], datetime] = field(default=_utc_now)
+    prison: PrisonClient | None = None
+    """The Prison Administration's register (appeals by resocialisation officials)."""
 
     @cached_property
     def access(self) -> Access:
@@ -61,6 +65,12 @@ class Runtime:
             subject_limit=self.settings.subject_limit,
             subject_window=timedelta(hours=self.settings.subject_window_hours),
         )
+
+    @cached_property
+    def verify_limit(self) -> VerifyLimit:
+        """How many verifications one verifier client may make per window (RULES §13)."""
+        return VerifyLimit(limit=self.settings.verify_limit,
+                           window=timedelta(minutes=self.settings.verify_window_minutes))
 
     @classmethod
     def build(cls, settings: Settings) -> Runtime:
@@ -73,8 +83,17 @@ class Runtime:
             # An e-seal's signing time is the real one, as is the validity of the keys sealing.
             issuer=DocumentIssuer(load_eseal_key(settings.signing, settings.data_dir), _utc_now),
             clock=clock_for(settings),
+            prison=PrisonClient(settings),
         )
+
+    def prison_register(self) -> PrisonClient:
+        """The prison register client, made on first use when not built with the runtime."""
+        if self.prison is None:
+            self.prison = PrisonClient(self.settings)
+        return self.prison
 
     def close(self) -> None:
         self.registry.close()
+        if self.prison is not None:
+            self.prison.close()
         self.engine.dispose()

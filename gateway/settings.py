@@ -38,6 +38,10 @@ DEFAULT_CONFIG = Path("config") / "gateway.toml"
 """The configuration file when none is named: under the working directory (the checkout's, as
 ``scripts/`` run from it). The package computes no path from where it is installed; a missing
 file is no error (the defaults here apply, anchored at ``config/`` under the working directory)."""
+DEMO_VERIFIER = "LV/EDU/90000076669/LU"
+"""A demo verifier (a university's subsystem), allowed on verifyCertificate only."""
+ClientKind = Literal["portal", "school", "viis", "verifier"]
+"""What an X-Road client is, for the access log (RULES §13)."""
 _NAMED_CONFIG: ContextVar[Path | None] = ContextVar("gateway_named_config", default=None)
 
 
@@ -125,6 +129,17 @@ class Settings(BaseSettings):
         ),
         description="The population register's X-Road subsystem.",
     )
+    prison_registry_url: str = Field(
+        "http://127.0.0.1:8083/",
+        description="Endpoint of the Prison Administration's resocialisation register "
+        "(or its simulator: gateway registry-sim --register ievp).",
+    )
+    prison_registry_service: XRoadMember = Field(
+        default_factory=lambda: XRoadMember(
+            instance="LV", member_class="GOV", member_code="90000027165", subsystem_code="IEVP"
+        ),
+        description="The Prison Administration register's X-Road subsystem.",
+    )
 
     public_url: str = Field(
         "http://127.0.0.1:8080/",
@@ -184,6 +199,19 @@ class Settings(BaseSettings):
         "None by default; the service codes are checked against the operation table at start.",
     )
 
+    client_kinds: dict[str, ClientKind] = Field(
+        default_factory=lambda: dict[str, ClientKind]({DEMO_VERIFIER: "verifier"}),
+        description="Per X-Road client (INSTANCE/CLASS/MEMBER[/SUBSYSTEM]), what it is: "
+        "portal, school, viis or verifier; the access log names accessors by it.",
+    )
+    verify_limit: int = Field(
+        200, ge=1, le=1_000_000,
+        description="Most verifyCertificate calls one client may make per verify window.",
+    )
+    verify_window_minutes: float = Field(
+        60.0, gt=0, le=24 * 60, description="The window of verify_limit, in minutes."
+    )
+
     @classmethod
     def settings_customise_sources(
         cls,
@@ -203,7 +231,7 @@ class Settings(BaseSettings):
             return value
         return Path(os.path.normpath(config_file().parent / value))
 
-    @field_validator("registry_url", "public_url")
+    @field_validator("registry_url", "public_url", "prison_registry_url")
     @classmethod
     def _http_url(cls, value: str) -> str:
         parts = urlsplit(value)
@@ -243,11 +271,14 @@ class Settings(BaseSettings):
     def _allow_list(cls, value: dict[str, list[str]]) -> dict[str, list[str]]:
         for clients in value.values():
             for client in clients:
-                parts = client.split("/")
-                if len(parts) not in (3, 4) or not all(
-                    p and p.isascii() and p.isprintable() and " " not in p for p in parts
-                ):
-                    raise ValueError(f"{client!r} is not INSTANCE/CLASS/MEMBER[/SUBSYSTEM]")
+                _check_client_id(client)
+        return value
+
+    @field_validator("client_kinds")
+    @classmethod
+    def _kinds(cls, value: dict[str, ClientKind]) -> dict[str, ClientKind]:
+        for client in value:
+            _check_client_id(client)
         return value
 
     @property
@@ -256,6 +287,14 @@ class Settings(BaseSettings):
         if self.database_url:
             return self.database_url
         return f"sqlite:///{(self.data_dir / 'gateway.db').resolve()}"
+
+
+def _check_client_id(client: str) -> None:
+    parts = client.split("/")
+    if len(parts) not in (3, 4) or not all(
+        p and p.isascii() and p.isprintable() and " " not in p for p in parts
+    ):
+        raise ValueError(f"{client!r} is not INSTANCE/CLASS/MEMBER[/SUBSYSTEM]")
 
 
 def load_settings(config: Path | None = None, **overrides: Any) -> Settings:

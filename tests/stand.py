@@ -28,6 +28,12 @@ PORTAL = "LV/GOV/90000026101/LVPORTAALS"
 """The demo latvija.gov.lv subsystem, allowed on every service."""
 SCHOOL_PORTAL = "LV/GOV/90009999999"
 """A MEMBER client, allowed on getExamResults only."""
+VERIFIER = "LV/EDU/90000076669/LU"
+"""The demo verifier (a university), allowed on verifyCertificate only."""
+EMPLOYER = "LV/COM/40003000001/HR"
+"""A second verifier, used up by the rate-limit test alone."""
+VERIFY_LIMIT = 15
+"""verifyCertificate calls per verifier per window on the stand."""
 
 
 def free_port() -> int:
@@ -70,7 +76,11 @@ def environment(data_dir: Path, database_url: str, **extra: str) -> dict[str, st
     env.update({
         "GATEWAY_DATA_DIR": str(data_dir),
         "GATEWAY_DATABASE_URL": database_url,
-        "GATEWAY_ALLOWED_CLIENTS": json.dumps({"getExamResults": [PORTAL, SCHOOL_PORTAL]}),
+        "GATEWAY_ALLOWED_CLIENTS": json.dumps({"getExamResults": [PORTAL, SCHOOL_PORTAL],
+                                               "verifyCertificate": [VERIFIER, EMPLOYER]}),
+        "GATEWAY_CLIENT_KINDS": json.dumps({SCHOOL_PORTAL: "school", VERIFIER: "verifier",
+                                            EMPLOYER: "verifier"}),
+        "GATEWAY_VERIFY_LIMIT": str(VERIFY_LIMIT),
         "GATEWAY_CLOCK_START": DEMO_CLOCK_START.isoformat(),
         **extra,
     })
@@ -113,14 +123,17 @@ def gateway_process(env: dict[str, str], port: int, data_dir: Path, *, workers: 
 @contextmanager
 def running_stand(data_dir: Path, database_url: str, *, workers: int = 1) -> Iterator[Stand]:
     """Load the demo data, start the simulator and the gateway; stop both afterwards."""
-    gw_port, reg_port = free_port(), free_port()
+    gw_port, reg_port, prison_port = free_port(), free_port(), free_port()
     url, registry_url = f"http://127.0.0.1:{gw_port}/", f"http://127.0.0.1:{reg_port}/"
+    prison_url = f"http://127.0.0.1:{prison_port}/"
     env = environment(data_dir, database_url, GATEWAY_REGISTRY_URL=registry_url,
-                      GATEWAY_PUBLIC_URL=url)
+                      GATEWAY_PUBLIC_URL=url, GATEWAY_PRISON_REGISTRY_URL=prison_url)
     run_cli(env, "init")
     run_cli(env, "demo")
     simulator = process(["registry-sim", "--port", str(reg_port)], env, registry_url + "?wsdl",
                         data_dir / "processes.log")
-    with simulator, gateway_process(env, gw_port, data_dir, workers=workers):
+    prison = process(["registry-sim", "--register", "ievp", "--port", str(prison_port)], env,
+                     prison_url + "?wsdl", data_dir / "processes.log")
+    with simulator, prison, gateway_process(env, gw_port, data_dir, workers=workers):
         yield Stand(url=url, registry_url=registry_url, data_dir=data_dir,
                     database_url=database_url, env=env)

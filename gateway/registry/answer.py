@@ -21,6 +21,7 @@ from gateway.errors import InvalidPersonalCode
 from gateway.ns import SOAP11_ENV, XROAD
 from gateway.registry import contract
 from gateway.registry.contract import schema_errors
+from gateway.registry.registers import PMLP_REGISTER, RegisterContract
 
 
 class MalformedAnswer(ValueError):
@@ -30,15 +31,18 @@ class MalformedAnswer(ValueError):
 class SchemaCheck:
     """zeep ingress plugin: validate headers and body of every answer against the schemas."""
 
+    def __init__(self, register: RegisterContract = PMLP_REGISTER) -> None:
+        self.register = register
+
     def ingress(self, envelope: etree._Element, http_headers: Any, operation: Any) -> Any:
         body = envelope.find(f"{{{SOAP11_ENV}}}Body")
         payload = [] if body is None else [c for c in body if isinstance(c.tag, str)]
         if len(payload) == 1 and payload[0].tag == f"{{{SOAP11_ENV}}}Fault":
             return envelope, http_headers  # zeep raises the fault
-        if len(payload) != 1 or payload[0].tag != contract.RESPONSE.text:
+        if len(payload) != 1 or payload[0].tag != self.register.response.text:
             raise MalformedAnswer("the body does not hold one answer element")
-        if schema_errors(contract.body_schema(), payload[0]):
-            raise MalformedAnswer("the answer does not match pmlp-representation.xsd")
+        if schema_errors(self.register.body_schema(), payload[0]):
+            raise MalformedAnswer(f"the answer does not match {self.register.body_xsd.name}")
         header = envelope.find(f"{{{SOAP11_ENV}}}Header")
         seen: set[str] = set()
         for element in [] if header is None else header:

@@ -25,6 +25,7 @@ from gateway.errors import InvalidPersonalCode
 from gateway.ns import PMLP, SOAP11_ENV, XROAD, XROAD_ID
 from gateway.registry import contract
 from gateway.registry.contract import UnsafeXML, parse_message, schema_errors, xroad
+from gateway.registry.registers import PMLP_REGISTER, RegisterContract
 from gateway.settings import XRoadMember
 
 SHA512_URI = "http://www.w3.org/2001/04/xmlenc#sha512"
@@ -50,8 +51,10 @@ class RegisterRequest:
     request_hash: str  # base64 SHA-512 of the request as received
 
 
-def read_request(data: bytes, service: XRoadMember) -> RegisterRequest:
-    """Check one request against the protocol; raise :class:`RequestRefused` if it breaks it."""
+def read_request(data: bytes, service: XRoadMember,
+                 register: RegisterContract = PMLP_REGISTER) -> RegisterRequest:
+    """Check one request to ``register`` against the protocol; raise :class:`RequestRefused`
+    if it breaks it."""
     try:
         root = parse_message(data)
     except UnsafeXML as exc:
@@ -64,7 +67,7 @@ def read_request(data: bytes, service: XRoadMember) -> RegisterRequest:
         raise RequestRefused("Client.InvalidSoap", "the envelope needs a Header and a Body")
 
     found = _headers(header)
-    _check_service(found["service"], service)
+    _check_service(found["service"], service, register.service_version)
     _check_client(found["client"])
     if (found["protocolVersion"].text or "") != protocol.PROTOCOL_VERSION:
         raise RequestRefused("Client.InvalidProtocolVersion", "protocolVersion must be 4.0")
@@ -74,18 +77,18 @@ def read_request(data: bytes, service: XRoadMember) -> RegisterRequest:
         raise RequestRefused("Client.InvalidUserId", "userId must be LV + personal code") from None
 
     payload = [child for child in body if isinstance(child.tag, str)]
-    if len(payload) != 1 or payload[0].tag != contract.REQUEST.text:
+    if len(payload) != 1 or payload[0].tag != register.request.text:
         raise RequestRefused("Client.InvalidRequest", "the body must hold one request element")
     code = found["service"].findtext(f"{{{XROAD_ID}}}serviceCode")
     if code != etree.QName(payload[0]).localname:
         raise RequestRefused("Client.InvalidXRoadHeader", "serviceCode does not match the body")
-    if errors := schema_errors(contract.body_schema(), payload[0]):
+    if errors := schema_errors(register.body_schema(), payload[0]):
         raise RequestRefused("Client.InvalidRequest", "; ".join(errors))
 
     return RegisterRequest(
         headers=tuple(found[name] for name in protocol.KNOWN if name in found),
         message_id=found["id"].text or "",
-        personal_code=payload[0].findtext(f"{{{PMLP}}}personalCode") or "",
+        personal_code=payload[0].findtext(f"{{{register.namespace}}}personalCode") or "",
         request_hash=base64.b64encode(hashlib.sha512(data).digest()).decode("ascii"),
     )
 
@@ -105,7 +108,8 @@ def _check_client(client: etree._Element) -> None:
         raise RequestRefused("Client.InvalidXRoadHeader", str(problem)) from None
 
 
-def _check_service(element: etree._Element, service: XRoadMember) -> None:
+def _check_service(element: etree._Element, service: XRoadMember, service_version: str
+                   ) -> None:
     if protocol.object_type(element) != "SERVICE":
         raise RequestRefused("Client.InvalidXRoadHeader", "service objectType must be SERVICE")
     expected = {
@@ -118,12 +122,18 @@ def _check_service(element: etree._Element, service: XRoadMember) -> None:
         if element.findtext(f"{{{XROAD_ID}}}{name}") != value:
             raise RequestRefused("Server.UnknownService", f"this is not the service ({name})")
     version = element.findtext(f"{{{XROAD_ID}}}serviceVersion")
-    if version not in (None, contract.SERVICE_VERSION):
+    if version not in (None, service_version):
         raise RequestRefused("Server.UnknownService", "unknown serviceVersion")
 
 
 def build_response(request: RegisterRequest, record: RegisterRecord | None) -> bytes:
     """The answer to ``request``: its headers echoed, ``requestHash``, and the record."""
+    return build_answer(request, answer_element(record))
+
+
+def build_answer(request: RegisterRequest, payload: etree._Element) -> bytes:
+    """The answer to ``request`` of any register: its headers echoed, ``requestHash``, and
+    the ``payload`` body element."""
     envelope = etree.Element(f"{{{SOAP11_ENV}}}Envelope", nsmap=_NSMAP)
     header = etree.SubElement(envelope, f"{{{SOAP11_ENV}}}Header")
     for element in request.headers:
@@ -131,7 +141,7 @@ def build_response(request: RegisterRequest, record: RegisterRecord | None) -> b
     hash_element = etree.SubElement(header, xroad("requestHash"), algorithmId=SHA512_URI)
     hash_element.text = request.request_hash
     body = etree.SubElement(envelope, f"{{{SOAP11_ENV}}}Body")
-    body.append(answer_element(record))
+    body.append(payload)
     return bytes(etree.tostring(envelope, xml_declaration=True, encoding="UTF-8"))
 
 

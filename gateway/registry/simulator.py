@@ -23,17 +23,27 @@ import signal
 import sys
 import threading
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Mapping
 from enum import StrEnum
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, Protocol
 from wsgiref.types import StartResponse, WSGIEnvironment
+
+from lxml import etree
 
 from gateway.demo import DEMO_REGISTRY
 from gateway.errors import ConfigurationError
 from gateway.registry import contract
-from gateway.registry.envelope import RequestRefused, build_fault, build_response, read_request
-from gateway.registry.fixture import RegisterFixture, load_fixture
+from gateway.registry.envelope import (
+    RequestRefused,
+    answer_element,
+    build_answer,
+    build_fault,
+    build_response,
+    read_request,
+)
+from gateway.registry.fixture import load_fixture
 from gateway.registry.redact import pseudonym
+from gateway.registry.registers import IEVP_REGISTER, PMLP_REGISTER, RegisterContract
 from gateway.settings import Settings, XRoadMember
 
 if TYPE_CHECKING:
@@ -45,6 +55,15 @@ log = logging.getLogger(__name__)
 
 GARBAGE = b"\x00\x01 this is not XML <<< \xff"
 _XML = "text/xml; charset=utf-8"
+
+
+class SimulatedFixture(Protocol):
+    """What a simulated register knows: records by personal code (11 digits)."""
+
+    @property
+    def records(self) -> Mapping[str, Any]: ...
+
+    def find(self, digits: str) -> Any: ...
 
 
 class FailMode(StrEnum):
@@ -64,14 +83,19 @@ class RegisterSimulator:
 
     def __init__(
         self,
-        fixture: RegisterFixture,
+        fixture: SimulatedFixture,
         service: XRoadMember,
         *,
         delay: float = 0.0,
         fail: FailMode = FailMode.NONE,
+        register: RegisterContract = PMLP_REGISTER,
+        answer: Callable[[Any], etree._Element] = answer_element,
     ) -> None:
         self.fixture = fixture
         self.service = service
+        self.register = register
+        self.answer = answer
+        """Builds the body element from what the fixture found (or ``None``)."""
         self.delay = delay
         self.fail = fail
         self.base_url = "http://127.0.0.1:8081/"
@@ -114,10 +138,11 @@ class RegisterSimulator:
 
     def _get(self, path: str, query: str) -> tuple[str, str, bytes]:
         if path == "/" and query.lower() == "wsdl":
-            text = contract.WSDL_PATH.read_text(encoding="utf-8")
-            text = text.replace('location="http://127.0.0.1:8081/"', f'location="{self.base_url}"')
+            text = self.register.wsdl.read_text(encoding="utf-8")
+            text = text.replace(f'location="{self.register.placeholder}"',
+                                f'location="{self.base_url}"')
             return "200 OK", _XML, text.encode("utf-8")
-        schemas = {f"/schemas/{p.name}": p for p in contract.CONTRACT_FILES[1:]}
+        schemas = {f"/schemas/{p.name}": p for p in self.register.files[1:]}
         if path in schemas:
             return "200 OK", _XML, schemas[path].read_bytes()
         if path == "/_counters":
@@ -142,7 +167,7 @@ class RegisterSimulator:
         if self.fail is FailMode.GARBAGE:
             return "200 OK", _XML, GARBAGE
         try:
-            request = read_request(data, self.service)
+            request = read_request(data, self.service, self.register)
         except RequestRefused as exc:
             log.info("refused a request: %s", exc.faultcode)
             return self._fault(exc.faultcode, exc.faultstring)
@@ -151,7 +176,7 @@ class RegisterSimulator:
             self._answers += 1
             self._by_subject[request.personal_code] += 1
         log.debug("answered %s: found=%s", pseudonym(request.personal_code), record is not None)
-        return "200 OK", _XML, build_response(request, record)
+        return "200 OK", _XML, build_answer(request, self.answer(record))
 
     def _fault(self, code: str, text: str) -> tuple[str, str, bytes]:
         with self._lock:
@@ -172,40 +197,58 @@ def check_loopback(host: str) -> str:
 
 
 def start_simulator(
-    fixture: RegisterFixture,
+    fixture: SimulatedFixture,
     service: XRoadMember,
     *,
     host: str = "127.0.0.1",
     port: int = 0,
     delay: float = 0.0,
     fail: FailMode = FailMode.NONE,
+    register: RegisterContract = PMLP_REGISTER,
+    answer: Callable[[Any], etree._Element] = answer_element,
 ) -> RunningSimulator:
     """Serve a simulator in a background thread (port 0: any free port); stop it when done."""
     from gateway.registry.server import serve_in_thread
 
-    app = RegisterSimulator(fixture, service, delay=delay, fail=fail)
+    app = RegisterSimulator(fixture, service, delay=delay, fail=fail, register=register,
+                            answer=answer)
     return serve_in_thread(app, check_loopback(host), port)
 
 
+def start_prison_simulator(fixture: SimulatedFixture, service: XRoadMember, **options: Any
+                           ) -> RunningSimulator:
+    """The Prison Administration's register, simulated by the same server (issue 12)."""
+    from gateway.registry.prison_fixture import prison_answer_element
+
+    return start_simulator(fixture, service, register=IEVP_REGISTER,
+                           answer=prison_answer_element, **options)
+
+
 def run_from_cli(args: argparse.Namespace, settings: Settings) -> int:
-    """``gateway registry-sim``: serve until interrupted (Ctrl-C, SIGINT, or SIGTERM); 0.
+    """``gateway registry-sim [--register pmlp|ievp]``: serve until interrupted (Ctrl-C,
+    SIGINT, or SIGTERM); 0.
 
     The stop signals are caught before the "serving on" line is printed: whoever starts the
     simulator may stop it the moment it has read that line. (With Python's default
     KeyboardInterrupt, a SIGINT landing between the line and the wait escaped as a traceback.)
     """
-    fixture = load_fixture(args.fixture or DEMO_REGISTRY)
+    options: dict[str, Any] = {"host": args.host, "port": args.port,
+                               "delay": max(0.0, float(args.delay)), "fail": FailMode(args.fail)}
+    fixture: SimulatedFixture
+    if getattr(args, "register", "pmlp") == "ievp":
+        from gateway.demo import DEMO_PRISON
+        from gateway.registry.prison_fixture import load_prison_fixture
+
+        fixture = load_prison_fixture(args.fixture or DEMO_PRISON)
+    else:
+        fixture = load_fixture(args.fixture or DEMO_REGISTRY)
     stop = threading.Event()
     previous = {sig: signal.signal(sig, lambda *_: stop.set())
                 for sig in (signal.SIGINT, signal.SIGTERM)}
-    running = start_simulator(
-        fixture,
-        settings.registry_service,
-        host=args.host,
-        port=args.port,
-        delay=max(0.0, float(args.delay)),
-        fail=FailMode(args.fail),
-    )
+    if getattr(args, "register", "pmlp") == "ievp":
+        running = start_prison_simulator(fixture, settings.prison_registry_service, **options)
+    else:
+        running = start_simulator(fixture, settings.registry_service, **options)
     try:
         sys.stdout.write(f"register simulator serving on {running.url}\n")
         sys.stdout.flush()

@@ -41,7 +41,8 @@ class UnexpectedStatus(Exception):
 class ContractOnlyTransport(Transport):
     """A zeep transport that reads only the contract files and bounds every call."""
 
-    def __init__(self, *, connect_timeout: float, read_timeout: float) -> None:
+    def __init__(self, *, connect_timeout: float, read_timeout: float,
+                 contract_files: tuple[Path, ...] = CONTRACT_FILES) -> None:
         session = requests.Session()
         session.trust_env = False  # no proxies, .netrc or CA bundles from the environment
         session.headers["Accept-Encoding"] = "identity"  # the size bound is the bytes sent
@@ -50,7 +51,7 @@ class ContractOnlyTransport(Transport):
         )
         self.timeouts = (connect_timeout, read_timeout)
         self.deadline = connect_timeout + read_timeout
-        self._allowed = {path.resolve() for path in CONTRACT_FILES}
+        self._allowed = {path.resolve() for path in contract_files}
 
     def load(self, url: str) -> bytes:
         """Read a contract file; refuse URLs and every other file."""

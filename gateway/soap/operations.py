@@ -17,18 +17,20 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Generic, Protocol, TypeVar
+from typing import Any, Generic, Protocol, TypeVar, runtime_checkable
 
 from lxml import etree
 
 from gateway.domain.personal_code import PersonalCode
 from gateway.errors import ConfigurationError
 from gateway.runtime import Runtime
+from gateway.services import access_log as accesses
+from gateway.services import appeals, verification
 from gateway.services import documents as ep226
 from gateway.services import report as viis
 from gateway.services import results as ep181
 from gateway.settings import Settings
-from gateway.soap import answers, requests
+from gateway.soap import answers, answers_status, requests, requests_status
 from gateway.store.audit import AuditEntry
 
 
@@ -53,6 +55,14 @@ class Decision(Protocol):
     def subjects(self) -> tuple[str, ...]: ...
 
 
+@runtime_checkable
+class NeedsClient(Protocol):
+    """A request whose decision depends on the calling X-Road client (verifyCertificate's
+    per-client limit): :meth:`Operation.perform` hands it the client the headers named."""
+
+    def with_client(self, client: str) -> Any: ...
+
+
 Req = TypeVar("Req", bound=Request)
 Res = TypeVar("Res", bound=Decision)
 
@@ -71,6 +81,8 @@ class Operation(Generic[Req, Res]):
                 now: datetime, audit: AuditEntry) -> etree._Element:
         """Read the request, decide, record the decision in ``audit``, build the answer."""
         request = self.read(payload)
+        if isinstance(request, NeedsClient):
+            request = request.with_client(audit.client or "")
         if request.subject is not None:  # before deciding: refusals carry it too
             audit.subject_code = request.subject.digits
         result = self.serve(runtime, requester, request, now)
@@ -128,6 +140,31 @@ OPERATIONS: tuple[Operation[Any, Any], ...] = (
             rt.engine, req.institution, req.level, req.selection_date, now, after=req.after,
             page_size=req.page_size),
         answers.institution_results,
+    ),
+    Operation(
+        "verifyCertificate",
+        "Certificate verification (for third parties)",
+        requests_status.verify,
+        lambda rt, who, req, now: verification.verify_certificate(
+            rt.engine, rt.verify_limit, req.client, req.number, req.subject, now),
+        answers_status.verification,
+    ),
+    Operation(
+        "getAccessLog",
+        "Who looked at my data",
+        requests_status.access_log,
+        lambda rt, who, req, now: accesses.access_log(
+            rt.access, rt.settings.client_kinds, who, req.subject, req.period, now,
+            page_size=req.page_size, page=req.page),
+        answers_status.access_log,
+    ),
+    Operation(
+        "submitAppeal",
+        "Appeal against a certificate",
+        requests_status.appeal,
+        lambda rt, who, req, now: appeals.submit_appeal(
+            rt.access, rt.prison_register(), who, req.subject, req.number, req.text, now),
+        answers_status.appeal,
     ),
 )
 

@@ -1,0 +1,84 @@
+"""What a third-party verification may read of one certificate (RULES §13).
+
+Only a CE certificate issued and published by ``now``, found by its number *and* its holder's
+personal code together: with a wrong code the certificate does not exist for the asker.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import Connection, bindparam, func, select
+from sqlalchemy.orm import aliased
+
+from gateway.domain.age import riga_date
+from gateway.store.models import AuditRecord, Document, Exam, ExamSession, Result
+from gateway.store.types import UtcDateTime
+
+
+@dataclass(frozen=True, slots=True)
+class VerifiedRow:
+    """The certificate's status facts and, for the answer when valid, exam, year and total."""
+
+    imported_status: str
+    superseded_by: str | None
+    exam_code: str
+    exam_name: str
+    school_year: str
+    total_percent: float
+
+
+_SUCCESSOR = aliased(Document, name="successor")
+_CERTIFICATE = (
+    select(
+        Document.status,
+        select(_SUCCESSOR.number).where(_SUCCESSOR.supersedes == Document.number)
+        .correlate(Document).scalar_subquery(),
+        Exam.code,
+        Exam.name,
+        ExamSession.school_year,
+        Result.total_percent,
+    )
+    .join(ExamSession, ExamSession.code == Document.session_code)
+    .join(Exam, Exam.code == Document.exam_code)
+    .join(Result, (Result.personal_code == Document.personal_code)
+          & (Result.session_code == Document.session_code)
+          & (Result.exam_code == Document.exam_code))
+    .where(
+        Document.number == bindparam("number"),
+        Document.personal_code == bindparam("holder"),
+        Document.kind == "ce_certificate",
+        Document.issued_on <= bindparam("today"),
+        ExamSession.published_at <= bindparam("now", type_=UtcDateTime()),
+        Result.passed.is_(True),
+    )
+)
+
+
+def certificate(conn: Connection, number: str, holder: str, now: datetime) -> VerifiedRow | None:
+    """The certificate ``number`` if ``holder`` (11 digits) holds it and it is published."""
+    row = conn.execute(_CERTIFICATE, {"number": number, "holder": holder, "now": now,
+                                      "today": riga_date(now)}).first()
+    return None if row is None else VerifiedRow(*row)
+
+
+_CALLS = (
+    select(AuditRecord.id)
+    .where(
+        AuditRecord.client == bindparam("client"),
+        AuditRecord.service == bindparam("service"),
+        AuditRecord.at >= bindparam("since", type_=UtcDateTime()),
+    )
+    .limit(bindparam("most"))
+    .subquery()
+)
+_COUNT = select(func.count()).select_from(_CALLS)
+
+
+def calls_since(conn: Connection, client: str, service: str, since: datetime, most: int) -> int:
+    """How many calls of ``service`` by ``client`` were audited since ``since``, up to ``most``
+    (the count stops there: the index on (client, service, at) is read no further)."""
+    value = conn.scalar(_COUNT, {"client": client, "service": service, "since": since,
+                                 "most": most})
+    return int(value or 0)
