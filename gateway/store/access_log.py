@@ -49,6 +49,8 @@ class PageToken:
         micros, _, ident = value.partition(".")
         if not (micros.isascii() and micros.isdigit() and ident.isascii() and ident.isdigit()):
             raise ValueError("not a page token")
+        if len(micros) > 17 or len(ident) > 18:  # beyond year 5000 or a 63-bit id: not ours
+            raise ValueError("not a page token")
         return cls(EPOCH + timedelta(microseconds=int(micros)), int(ident))
 
 
