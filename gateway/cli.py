@@ -170,6 +170,8 @@ def _cmd_verify(args: argparse.Namespace, settings: Settings) -> int:
     for check in checks:
         print(f"ok  {check}")
     print(f"{args.file}: valid")
+    if args.status_from:
+        return _print_status(args, settings, ca)
     return 0
 
 
@@ -195,6 +197,34 @@ def _cmd_report(args: argparse.Namespace, settings: Settings) -> int:
     print(f"{args.output}: {rows} results of {report.institution_name} ({args.education}), "
           f"sessions published by {selection:%d.%m.%Y}")
     return 0
+
+
+def _print_status(args: argparse.Namespace, settings: Settings, ca: Path) -> int:
+    """``--status-from``: what became of the certificate since (RULES §13)."""
+    from gateway.domain.personal_code import parse_personal_code
+    from gateway.errors import GatewayError
+    from gateway.signing.trust import load_anchors
+    from gateway.status_query import number_in_edoc, query_status
+
+    if not (args.holder and args.user):
+        print("gateway verify: --status-from needs --holder and --user", file=sys.stderr)
+        return 2
+    own = settings.xroad_self
+    try:
+        status = query_status(
+            args.status_from, number_in_edoc(Path(args.file).read_bytes()),
+            parse_personal_code(args.holder), user=parse_personal_code(args.user),
+            client=args.client, ca=load_anchors(ca),
+            service={"xRoadInstance": own.instance, "memberClass": own.member_class,
+                     "memberCode": own.member_code, "subsystemCode": own.subsystem_code})
+    except GatewayError as exc:
+        print(f"status: FAILED ({exc.code}): {exc}")
+        return 1
+    except Exception as exc:  # the gateway did not answer as its contract says
+        print(f"status: FAILED (no answer): {type(exc).__name__}")
+        return 1
+    print(f"status: {status.describe()} (answer signature checked)")
+    return 0 if status.status == "valid" else 3
 
 
 def _safe_url(url: str) -> str:
@@ -247,6 +277,12 @@ def build_parser() -> argparse.ArgumentParser:
         help="the CA certificate to pin (default: signing.ca_file, else the demo CA that "
         "`gateway init` made in data_dir); the one used is printed",
     )
+    p.add_argument("--status-from", metavar="URL",
+                   help="also ask the gateway at URL for the certificate's status (RULES §13)")
+    p.add_argument("--holder", help="with --status-from: the holder's personal code")
+    p.add_argument("--user", help="with --status-from: your personal code (X-Road userId)")
+    p.add_argument("--client", default="LV/EDU/90000076669/LU",
+                   help="with --status-from: your X-Road client, INSTANCE/CLASS/MEMBER[/SUB]")
     p.set_defaults(func=_cmd_verify)
 
     p = sub.add_parser("report", help="write the VIIS results report of a school (.xlsx)")
