@@ -1,0 +1,60 @@
+"""The README's ready requests for the operations of issue 12 (docs/samples/): each gets a
+signed answer that validates against vpis.xsd and verifies in xmlsec1 and signxml."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+import subprocess
+
+import pytest
+from sqlalchemy import Engine, update
+
+from gateway.domain.age import riga_date
+from gateway.ns import VPIS
+from gateway.soap import contract
+from gateway.store.models import Appeal
+from gateway.xmlsafe import parse_message
+from tests.soap.conftest import post
+from tests.soap.helpers import payload
+from tests.soap.test_signatures import certificate, signxml_ok
+from tests.stand import REPO, Stand
+
+__all__ = ["certificate"]  # the module fixture of test_signatures, used here too
+
+SAMPLES = REPO / "docs" / "samples"
+APPEAL_DEADLINE = date(2026, 12, 28)  # the sample's certificate was issued 2026-11-28
+
+
+def xmlsec1_ok(document: bytes, response: str, ca: Path, tmp_path: Path) -> bool:
+    """The README's xmlsec1 command, the Id declared on ``response``."""
+    target = tmp_path / "answer.xml"
+    target.write_bytes(document)
+    done = subprocess.run(["xmlsec1", "--verify", "--enabled-reference-uris", "same-doc",
+                           "--id-attr:Id", f"{VPIS}:{response}", "--trusted-pem", str(ca),
+                           str(target)], capture_output=True, text=True, check=False,
+                          timeout=30)
+    return done.returncode == 0
+
+
+@pytest.mark.parametrize("name", ["verifyCertificate", "getAccessLog", "submitAppeal"])
+def test_the_sample_gets_a_signed_valid_answer(stand: Stand, stand_engine: Engine,
+                                               certificate: str, tmp_path: Path,
+                                               name: str) -> None:
+    answer = post(stand, (SAMPLES / f"{name}.xml").read_bytes())
+    if name == "submitAppeal" and riga_date(datetime.now(UTC)) > APPEAL_DEADLINE:
+        assert answer.status_code == 500 and b"AppealTooLate" in answer.content
+        return
+    assert answer.status_code == 200, answer.text
+    assert contract.body_schema().validate(payload(parse_message(answer.content,
+                                                                 max_bytes=1 << 20)))
+    assert xmlsec1_ok(answer.content, f"{name}Response", stand.ca_pem, tmp_path)
+    tampered = answer.content.replace(b"</vpis:", b" </vpis:", 1)  # one byte more
+    assert tampered != answer.content
+    assert not xmlsec1_ok(tampered, f"{name}Response", stand.ca_pem, tmp_path)
+    assert signxml_ok(answer.content, certificate)
+    if name == "submitAppeal":  # decided at once, so the demo certificate is valid again
+        with stand_engine.begin() as conn:
+            conn.execute(update(Appeal).where(
+                Appeal.document_number == "2026/345016345164-BIO-1").values(status="decided"))
