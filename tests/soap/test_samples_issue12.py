@@ -3,10 +3,9 @@ signed answer that validates against vpis.xsd and verifies in xmlsec1 and signxm
 
 from __future__ import annotations
 
+import subprocess
 from datetime import UTC, date, datetime
 from pathlib import Path
-
-import subprocess
 
 import pytest
 from sqlalchemy import Engine, update
