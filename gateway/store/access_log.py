@@ -1,8 +1,9 @@
 """The audit records about one person, a page at a time (RULES §13, "who looked at my data").
 
-Newest first, by (``at``, ``id``), read through the index on (``subject_code``, ``at``): a page
-is one range scan of that index from the page token on, so a deep page costs what the first
-does (no OFFSET).
+Newest first, by (``at``, ``id``). A person's data is in the records that name them as the
+subject and in those whose answer carried them among others (``audit_subjects``); each is read
+through its own (``subject_code``, ``at``) index, one range scan from the page token on, so a
+deep page costs what the first does (no OFFSET).
 """
 
 from __future__ import annotations
@@ -10,10 +11,11 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
-from sqlalchemy import Connection, and_, bindparam, or_, select
+from sqlalchemy import Connection, and_, bindparam, or_, select, union
 
-from gateway.store.models import AuditRecord, Person
+from gateway.store.models import AuditRecord, AuditSubject, Person
 from gateway.store.types import UtcDateTime
 
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
@@ -56,26 +58,40 @@ class PageToken:
 
 _COLUMNS = (AuditRecord.id, AuditRecord.at, AuditRecord.service, AuditRecord.client,
             AuditRecord.requester_code, AuditRecord.outcome, AuditRecord.reason)
-_IN_PERIOD = and_(
-    AuditRecord.subject_code == bindparam("subject"),
-    AuditRecord.at >= bindparam("since", type_=UtcDateTime()),
-    AuditRecord.at < bindparam("until", type_=UtcDateTime()),
-)
-_ORDER = (AuditRecord.at.desc(), AuditRecord.id.desc())
-FIRST_PAGE = select(*_COLUMNS).where(_IN_PERIOD).order_by(*_ORDER).limit(bindparam("rows"))
-NEXT_PAGE = (
-    select(*_COLUMNS)
-    .where(
-        _IN_PERIOD,
-        or_(
-            AuditRecord.at < bindparam("before_at", type_=UtcDateTime()),
-            and_(AuditRecord.at == bindparam("before_at", type_=UtcDateTime()),
+
+
+def _branch(at: Any, subject: Any, keyset: bool) -> Any:
+    """One index range scan: the records whose ``subject`` column names the subject."""
+    conditions = [
+        subject == bindparam("subject"),
+        at >= bindparam("since", type_=UtcDateTime()),
+        at < bindparam("until", type_=UtcDateTime()),
+    ]
+    if keyset:
+        conditions.append(or_(
+            at < bindparam("before_at", type_=UtcDateTime()),
+            and_(at == bindparam("before_at", type_=UtcDateTime()),
                  AuditRecord.id < bindparam("before_id")),
-        ),
-    )
-    .order_by(*_ORDER)
-    .limit(bindparam("rows"))
-)
+        ))
+    return and_(*conditions), (at.desc(), AuditRecord.id.desc())
+
+
+def _page_query(keyset: bool) -> Any:
+    """The subject's own records (``subject_code``) and the records of answers that carried
+    their data among others' (``audit_subjects``: a school's or VIIS's list), each read newest
+    first from its (subject_code, at) index and limited, then merged."""
+    own, own_order = _branch(AuditRecord.at, AuditRecord.subject_code, keyset)
+    listed, listed_order = _branch(AuditSubject.at, AuditSubject.subject_code, keyset)
+    first = select(*_COLUMNS).where(own).order_by(*own_order).limit(bindparam("rows"))
+    second = (select(*_COLUMNS).join(AuditSubject, AuditSubject.audit_id == AuditRecord.id)
+              .where(listed).order_by(*listed_order).limit(bindparam("rows")))
+    merged = union(select(first.subquery()), select(second.subquery())).subquery()
+    return (select(*merged.c).order_by(merged.c.at.desc(), merged.c.id.desc())
+            .limit(bindparam("rows")))
+
+
+FIRST_PAGE = _page_query(keyset=False)
+NEXT_PAGE = _page_query(keyset=True)
 
 
 def page(conn: Connection, subject: str, since: datetime, until: datetime, size: int,

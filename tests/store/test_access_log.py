@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from sqlalchemy import Engine, insert
 
 from gateway.store.access_log import FIRST_PAGE, NEXT_PAGE, PageToken, names, page
-from gateway.store.models import AuditRecord, Person
+from gateway.store.models import AuditRecord, AuditSubject, Person
 from gateway.store.verification import _COUNT, calls_since
 from tests.store.test_indexes import plan
 
@@ -33,6 +33,12 @@ def audited(engine: Engine) -> Engine:
         conn.execute(insert(AuditRecord), rows)
         conn.execute(insert(Person), [{"personal_code": OTHER, "given_name": "Jānis",
                                        "family_name": "Bērziņš"}])
+        report = conn.execute(insert(AuditRecord).returning(AuditRecord.id), {
+            "at": T0 + timedelta(minutes=30), "service": "getInstitutionResults",
+            "client": "LV/GOV/90001234567/VIIS", "requester_code": OTHER,
+            "subject_code": None, "outcome": "allowed"}).scalar_one()
+        conn.execute(insert(AuditSubject), [{"audit_id": report, "subject_code": SUBJECT,
+                                             "at": T0 + timedelta(minutes=30)}])
     return engine
 
 
@@ -47,10 +53,12 @@ def test_pages_cover_every_record_once_newest_first(audited: Engine, size: int) 
             seen.extend(lines)
             if token is None:
                 break
-    assert len(seen) == 23 and len({line.id for line in seen}) == 23
+    assert len(seen) == 24 and len({line.id for line in seen}) == 24
     keys = [(line.at, line.id) for line in seen]
     assert keys == sorted(keys, reverse=True)
-    assert all(line.service == "getExamResults" for line in seen)  # only the subject's
+    # the subject's own records, and the report that carried their data among others'
+    assert seen[0].service == "getInstitutionResults"
+    assert all(line.service == "getExamResults" for line in seen[1:])
 
 
 def test_the_period_is_half_open(audited: Engine) -> None:
@@ -58,6 +66,7 @@ def test_the_period_is_half_open(audited: Engine) -> None:
         lines, _ = page(conn, SUBJECT, T0 + timedelta(minutes=1), T0 + timedelta(minutes=2),
                         100, None)
     assert {line.at for line in lines} == {T0 + timedelta(minutes=1)}
+    assert len(lines) == 2
 
 
 def test_names_come_from_our_data(audited: Engine) -> None:
@@ -83,8 +92,10 @@ def test_the_pages_and_the_rate_count_use_their_indexes(audited: Engine) -> None
     params = {"subject": SUBJECT, "since": T0, "until": T0 + timedelta(days=1), "rows": 51,
               "before_at": T0, "before_id": 10}
     with audited.connect() as conn:
-        assert "ix_audit_records_subject_code_at" in plan(conn, FIRST_PAGE, params)
-        assert "ix_audit_records_subject_code_at" in plan(conn, NEXT_PAGE, params)
+        for stmt in (FIRST_PAGE, NEXT_PAGE):
+            text = plan(conn, stmt, params)
+            assert "ix_audit_records_subject_code_at" in text
+            assert "ix_audit_subjects_subject_code_at" in text
         count = {"client": "LV/EDU/90000076669/LU", "service": "verifyCertificate",
                  "since": T0, "most": 5}
         assert "ix_audit_records_client_service_at" in plan(conn, _COUNT, count)
