@@ -1,16 +1,17 @@
 """Access-log benchmark (RULES §13, issue 12): ``getAccessLog``'s query on 10 million audit rows.
 
-Usage: ``python -m bench.access_log_bench [--rows N] [--postgres | --sqlite] [--keep]``.
+Usage: ``python -m bench.access_log_bench [--rows N] [--postgres] [--max-fill-seconds S]``.
 
 Makes a fresh database at the newest schema (SQLite under ``var/bench-access-log/``, or a
 fresh PostgreSQL schema), fills ``audit_records`` in bulk with SQL alone (no Python row
 objects): ``--rows`` records (10 million by default) spread evenly over one year, about
 1 million different subjects (about 10 records each, the shape of a year of results-day
-traffic), mixed services, clients and outcomes. Then it runs the query ``getAccessLog`` runs
-(``gateway.store.access_log.page``: one subject, one year, a page of 50 newest first, and the
-next page from its token) for 300 random subjects and prints the per-query times (p50, p99,
-max) and the plan the database chose. Bounded: the fill stops at ``--rows`` and at
-``--max-fill-seconds``; the query loop runs 300 times.
+traffic), mixed services, clients and outcomes; and one ``audit_subjects`` row for every
+tenth record (an answer that carried another person's data too). Then it runs the query
+``getAccessLog`` runs (``gateway.store.access_log.page``: one subject, one year, a page
+of 50 newest first, and the next page from its token) for 300 random subjects and prints the
+per-query times (p50, p99, max) and the plan the database chose. Bounded: the fill stops at
+``--rows`` and at ``--max-fill-seconds``; the query loop runs 300 times.
 """
 
 from __future__ import annotations
@@ -78,6 +79,16 @@ FROM generate_series(:lo, :hi - 1) AS g(i)
 """
 
 
+# A tenth of the calls also carried another person's data (a school's or VIIS's list): one
+# audit_subjects row each, naming a subject scrambled differently from the record's own.
+_SUBJECTS_FILL = """
+INSERT INTO audit_subjects (audit_id, subject_code, at)
+SELECT id, {code}, at FROM audit_records WHERE id % 10 = 0 AND id > :lo AND id <= :hi
+"""
+_SQLITE_CODE = "printf('%011d', (id * 104729) % :subjects)"
+_PG_CODE = "lpad(((id::bigint * 104729) % :subjects)::text, 11, '0')"
+
+
 def fill(engine: Engine, rows: int, max_seconds: float) -> float:
     """Insert ``rows`` audit records in batches; the seconds it took."""
     statement = text(_PG_FILL if engine.dialect.name == "postgresql" else _SQLITE_FILL)
@@ -87,6 +98,10 @@ def fill(engine: Engine, rows: int, max_seconds: float) -> float:
         with engine.begin() as conn:
             conn.execute(statement, {"lo": lo, "hi": hi, "rows": rows, "span": YEAR_SECONDS,
                                      "start": int(START.timestamp()), "subjects": SUBJECTS})
+        code = _PG_CODE if engine.dialect.name == "postgresql" else _SQLITE_CODE
+        with engine.begin() as conn:
+            conn.execute(text(_SUBJECTS_FILL.format(code=code)),
+                         {"lo": lo, "hi": hi, "subjects": SUBJECTS})
         elapsed = time.perf_counter() - started
         print(f"  filled {hi:>10,} rows  {elapsed:6.0f} s", file=sys.stderr)
         if elapsed > max_seconds:
