@@ -32,8 +32,11 @@ VERIFIER = "LV/EDU/90000076669/LU"
 """The demo verifier (a university), allowed on verifyCertificate only."""
 EMPLOYER = "LV/COM/40003000001/HR"
 """A second verifier, used up by the rate-limit test alone."""
-VERIFY_LIMIT = 15
-"""verifyCertificate calls per verifier per window on the stand."""
+EMPLOYER_2 = "LV/COM/40003000002/HR"
+"""A third verifier, which the rate-limit test shows is not limited by the second's calls."""
+VERIFY_LIMIT = 60
+"""verifyCertificate calls per verifier per window on the stand: above what all the tests
+make as VERIFIER in one session, reached by the rate-limit test as EMPLOYER."""
 
 
 def free_port() -> int:
@@ -77,9 +80,10 @@ def environment(data_dir: Path, database_url: str, **extra: str) -> dict[str, st
         "GATEWAY_DATA_DIR": str(data_dir),
         "GATEWAY_DATABASE_URL": database_url,
         "GATEWAY_ALLOWED_CLIENTS": json.dumps({"getExamResults": [PORTAL, SCHOOL_PORTAL],
-                                               "verifyCertificate": [VERIFIER, EMPLOYER]}),
+                                               "verifyCertificate": [VERIFIER, EMPLOYER,
+                                                                     EMPLOYER_2]}),
         "GATEWAY_CLIENT_KINDS": json.dumps({SCHOOL_PORTAL: "school", VERIFIER: "verifier",
-                                            EMPLOYER: "verifier"}),
+                                            EMPLOYER: "verifier", EMPLOYER_2: "verifier"}),
         "GATEWAY_VERIFY_LIMIT": str(VERIFY_LIMIT),
         "GATEWAY_CLOCK_START": DEMO_CLOCK_START.isoformat(),
         **extra,
