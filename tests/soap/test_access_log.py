@@ -113,3 +113,14 @@ def test_only_the_person_and_their_representatives(caller: Caller, requester: st
 def test_a_bad_period_is_an_invalid_request(caller: Caller, first: str, last: str) -> None:
     expect_fault(lambda: caller.call("getAccessLog", P.JANIS, personalCode=P.JANIS,
                                      **{"from": first, "to": last}), "InvalidRequest")
+
+
+def test_a_viis_report_that_carried_the_persons_results_is_listed(caller: Caller) -> None:
+    viis = "LV/GOV/90000022399/VIIS"
+    report = caller.call("getInstitutionResults", P.JANIS, _client=viis,
+                         institutionCode="4413900133", educationType="secondary",
+                         selectionDate="2026-07-20", pageSize=5)
+    student = report.results.result[0].personalCode
+    entries = log_pages(caller, student, student, size=100)
+    assert any(e.service == "getInstitutionResults" and e.accessor == "viis"
+               and e.client == viis and e.accessorName is None for e in entries)
