@@ -22,7 +22,8 @@ def test_only_the_demo_verifier_may_verify_by_default() -> None:
     assert settings.allowed_clients["verifyCertificate"] == [DEMO_VERIFIER]
     assert DEMO_PORTAL in settings.allowed_clients["getAccessLog"]
     assert DEMO_PORTAL in settings.allowed_clients["submitAppeal"]
-    assert settings.client_kinds == {DEMO_VERIFIER: "verifier"}
+    assert settings.client_kinds == {DEMO_VERIFIER: "verifier",
+                                     "LV/GOV/90000022399/VIIS": "viis"}
     assert (settings.verify_limit, settings.verify_window_minutes) == (200, 60.0)
     assert settings.prison_registry_url == "http://127.0.0.1:8082/"
 
