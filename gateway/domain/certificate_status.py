@@ -1,4 +1,4 @@
-"""The status of a certificate (RULES §13), as the citizen and a verifier see it.
+"""The status rule of a certificate (RULES §13), as the citizen and a verifier see it.
 
 VISC's import says whether a document is ``valid`` or ``revoked`` and which earlier document a
 corrected one ``supersedes``; an open appeal makes a valid certificate ``under_appeal``. A sealed
@@ -8,20 +8,10 @@ e-document never changes: a corrected result is a new certificate, and the old o
 
 from __future__ import annotations
 
-from enum import StrEnum
+from gateway.domain.documents import IMPORTED_STATUSES, AppealStatus, CertificateStatus
 
-
-class CertificateStatus(StrEnum):
-    """The four states of RULES §13."""
-
-    VALID = "valid"
-    UNDER_APPEAL = "under_appeal"
-    SUPERSEDED = "superseded"
-    REVOKED = "revoked"
-
-
-IMPORTED_STATUSES = (CertificateStatus.VALID.value, CertificateStatus.REVOKED.value)
-"""The statuses VISC's import may give a document; the other two follow from other facts."""
+__all__ = ["IMPORTED_STATUSES", "AppealStatus", "CertificateStatus", "downloadable",
+           "effective_status"]
 
 
 def effective_status(

@@ -32,3 +32,26 @@ class PaperCopyStatus(StrEnum):
     OPEN = "open"
     SENT = "sent"
     CANCELLED = "cancelled"
+
+
+class CertificateStatus(StrEnum):
+    """What became of a certificate (RULES §13; ``vpis:CertificateStatus``)."""
+
+    VALID = "valid"
+    UNDER_APPEAL = "under_appeal"
+    SUPERSEDED = "superseded"
+    """An appeal changed the result: a new certificate replaced this one."""
+    REVOKED = "revoked"
+
+
+IMPORTED_STATUSES = frozenset({CertificateStatus.VALID, CertificateStatus.REVOKED})
+"""The statuses VISC's import gives a document (``status``); the other two follow from an open
+appeal and from a newer document's ``supersedes``."""
+
+
+class AppealStatus(StrEnum):
+    """Where an appeal stands (``vpis:AppealStatus``)."""
+
+    OPEN = "open"
+    DECIDED = "decided"
+    WITHDRAWN = "withdrawn"

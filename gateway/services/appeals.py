@@ -24,6 +24,7 @@ from gateway.domain.appeals import (
     may_still_appeal,
 )
 from gateway.domain.certificate_status import downloadable
+from gateway.domain.documents import AppealStatus, DocumentKind
 from gateway.domain.mandate import Reason
 from gateway.domain.personal_code import PersonalCode
 from gateway.domain.prison import responsible_official
@@ -98,10 +99,10 @@ def submit_appeal(access: Access, prison: PrisonClient, requester: PersonalCode,
     today = riga_date(now)
     with access.engine.begin() as conn:
         row = visible_document(conn, student.digits, number, now)
-        if row is None or row.kind != "ce_certificate":
+        if row is None or row.kind is not DocumentKind.CE_CERTIFICATE:
             raise DocumentNotFound("not visible")
         deadline = appeal_deadline(row.issued_on)
-        if row.appeal is not None and row.appeal.status == "open":
+        if row.appeal is not None and row.appeal.status is AppealStatus.OPEN:
             return AppealDecision(student, number, row.appeal, role, deadline, True)
         if not downloadable(row.status):
             raise DocumentNotAvailable(row.status.value)

@@ -118,7 +118,7 @@ def documents(answer: DocumentList) -> etree._Element:
         if row.appeal is not None:
             appeal = etree.SubElement(entry, _q("appeal"))
             _add(appeal, "reference", row.appeal.reference)
-            _add(appeal, "status", row.appeal.status)
+            _add(appeal, "status", row.appeal.status.value)
             _add(appeal, "filedAt", _instant(row.appeal.filed_at))
     return element
 

@@ -50,7 +50,7 @@ def appeal(result: AppealDecision) -> etree._Element:
     _add(element, "documentNumber", result.number)
     state = etree.SubElement(element, _q("appeal"))
     _add(state, "reference", result.appeal.reference)
-    _add(state, "status", result.appeal.status)
+    _add(state, "status", result.appeal.status.value)
     _add(state, "filedAt", _instant(result.appeal.filed_at))
     _add(element, "role", result.role.value)
     _add(element, "deadline", result.deadline.isoformat())

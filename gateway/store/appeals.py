@@ -8,6 +8,7 @@ from datetime import datetime
 from sqlalchemy import Connection, bindparam, insert, select
 from sqlalchemy.exc import IntegrityError
 
+from gateway.domain.documents import AppealStatus
 from gateway.store.models import Appeal
 
 
@@ -16,7 +17,7 @@ class AppealRow:
     """An appeal as its filer and the certificate's owner see it."""
 
     reference: str
-    status: str  # open | decided | withdrawn
+    status: AppealStatus
     filed_at: datetime
 
 
@@ -32,15 +33,15 @@ def latest_appeals(conn: Connection, numbers: list[str]) -> dict[str, AppealRow]
     if not numbers:
         return {}
     rows = conn.execute(_LATEST, {"numbers": numbers})
-    return {number: AppealRow(ref, status, at) for number, ref, status, at in rows}
+    return {number: AppealRow(ref, AppealStatus(status), at) for number, ref, status, at in rows}
 
 
 def _open(conn: Connection, number: str) -> AppealRow | None:
     row = conn.execute(
         select(Appeal.reference, Appeal.status, Appeal.created_at).where(
-            Appeal.document_number == number, Appeal.status == "open")
+            Appeal.document_number == number, Appeal.status == AppealStatus.OPEN)
     ).first()
-    return None if row is None else AppealRow(*row)
+    return None if row is None else AppealRow(row[0], AppealStatus(row[1]), row[2])
 
 
 def open_appeal(conn: Connection, values: dict[str, object]) -> tuple[AppealRow, bool]:
@@ -52,7 +53,7 @@ def open_appeal(conn: Connection, values: dict[str, object]) -> tuple[AppealRow,
         return existing, True
     try:
         with conn.begin_nested():
-            conn.execute(insert(Appeal).values(**values, status="open"))
+            conn.execute(insert(Appeal).values(**values, status=AppealStatus.OPEN))
     except IntegrityError:  # another call opened one at the same moment
         existing = _open(conn, number)
         assert existing is not None

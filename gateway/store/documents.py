@@ -13,7 +13,7 @@ from sqlalchemy.orm import aliased
 
 from gateway.domain.age import riga_date
 from gateway.domain.certificate_status import CertificateStatus, effective_status
-from gateway.domain.documents import DocumentKind, PaperCopyStatus
+from gateway.domain.documents import AppealStatus, DocumentKind, PaperCopyStatus
 from gateway.store.appeals import AppealRow, latest_appeals
 from gateway.store.models import (
     Document,
@@ -58,7 +58,7 @@ class DocumentRow:
     def status(self) -> CertificateStatus:
         """valid, under_appeal, superseded or revoked."""
         return effective_status(self.imported_status, self.superseded_by,
-                                self.appeal is not None and self.appeal.status == "open")
+                                self.appeal is not None and self.appeal.status is AppealStatus.OPEN)
 
 
 _PASSED = exists().where(

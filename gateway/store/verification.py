@@ -13,6 +13,7 @@ from sqlalchemy import Connection, bindparam, func, select
 from sqlalchemy.orm import aliased
 
 from gateway.domain.age import riga_date
+from gateway.domain.documents import DocumentKind
 from gateway.store.models import AuditRecord, Document, Exam, ExamSession, Result
 from gateway.store.types import UtcDateTime
 
@@ -48,7 +49,7 @@ _CERTIFICATE = (
     .where(
         Document.number == bindparam("number"),
         Document.personal_code == bindparam("holder"),
-        Document.kind == "ce_certificate",
+        Document.kind == DocumentKind.CE_CERTIFICATE,
         Document.issued_on <= bindparam("today"),
         ExamSession.published_at <= bindparam("now", type_=UtcDateTime()),
         Result.passed.is_(True),

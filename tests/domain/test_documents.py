@@ -7,7 +7,14 @@ import json
 
 from lxml import etree
 
-from gateway.domain.documents import LANGUAGE_KINDS, DocumentKind, PaperCopyStatus
+from gateway.domain.documents import (
+    IMPORTED_STATUSES,
+    LANGUAGE_KINDS,
+    AppealStatus,
+    CertificateStatus,
+    DocumentKind,
+    PaperCopyStatus,
+)
 from tests.stand import REPO
 
 XSD = "{http://www.w3.org/2001/XMLSchema}"
@@ -49,3 +56,17 @@ def test_the_import_schema_lists_the_document_kinds() -> None:
 def test_only_the_certificate_belongs_to_an_exam() -> None:
     assert [k for k in DocumentKind if k.is_certificate] == [DocumentKind.CE_CERTIFICATE]
     assert set(DocumentKind) - {DocumentKind.CE_CERTIFICATE} == LANGUAGE_KINDS
+
+
+def test_the_published_schema_lists_the_certificate_and_appeal_states() -> None:
+    assert _enumeration("CertificateStatus") == {s.value for s in CertificateStatus}
+    assert _enumeration("AppealStatus") == {s.value for s in AppealStatus}
+    # a verifier is told the status a third party may know, or that there is none
+    assert _enumeration("VerificationStatus") == (
+        {s.value for s in CertificateStatus} - {"under_appeal"} | {"not_found"})
+
+
+def test_the_import_schema_lists_the_imported_statuses() -> None:
+    schema = json.loads((REPO / "schemas" / "import.schema.json").read_text(encoding="utf-8"))
+    status = schema["$defs"]["document"]["properties"]["status"]["enum"]
+    assert set(status) == {s.value for s in IMPORTED_STATUSES}
