@@ -87,3 +87,17 @@ def test_a_verifier_is_limited_per_window(caller: Caller, stand_engine: Engine) 
         refused = conn.scalar(select(AuditRecord.reason).where(
             AuditRecord.client == EMPLOYER, AuditRecord.outcome == "refused"))
     assert refused == "TooManyRequests"
+
+
+def test_the_holder_sees_the_verification_in_their_access_log(caller: Caller) -> None:
+    from datetime import UTC, datetime
+
+    from gateway.domain.age import riga_date
+
+    verify(caller, VALID_MAT, P.SOFIJA)
+    today = riga_date(datetime.now(UTC)).isoformat()
+    log = caller.call("getAccessLog", P.SOFIJA, personalCode=P.SOFIJA,
+                      **{"from": today, "to": today, "pageSize": 100})
+    mine = [e for e in log.entries.entry if e.service == "verifyCertificate"]
+    assert mine and all(e.accessor == "verifier" and e.accessorName is None for e in mine)
+    assert {e.client for e in mine} >= {VERIFIER}
