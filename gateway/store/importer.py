@@ -27,7 +27,7 @@ from gateway.domain.personal_code import parse_personal_code
 from gateway.errors import ImportRejected, InvalidPersonalCode
 from gateway.store import upsert
 from gateway.store.models import Document, Exam, ExamSession, Institution, Person
-from gateway.store.supersession import check_supersessions
+from gateway.store.supersession import check_supersessions, close_superseded_appeals
 
 log = logging.getLogger(__name__)
 
@@ -391,6 +391,7 @@ def import_document(engine: Engine, doc: Any) -> ImportSummary:
     summary = ImportSummary(records={name: len(doc.get(name, [])) for name in SECTIONS})
     with engine.begin() as conn:
         summary.changed = upsert.write_all(conn, rows)
+        close_superseded_appeals(conn, rows.documents)
     summary.seconds = time.perf_counter() - started
     log.info("import: %s", summary.describe())
     return summary

@@ -12,10 +12,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import Engine, select
+from sqlalchemy import Connection, Engine, select, update
 
+from gateway.domain.documents import AppealStatus
 from gateway.errors import ImportRejected
-from gateway.store.models import Document
+from gateway.store.models import Appeal, Document
 
 _CHUNK = 5000
 
@@ -88,3 +89,19 @@ def _refuse_cycles(pairs: Sequence[tuple[int, str, str]]) -> None:
                 raise _reject(index, "the chain of corrections returns to this document")
             seen.add(current)
             current = newer_to_older.get(current)
+
+
+def close_superseded_appeals(conn: Connection, documents: Sequence[dict[str, Any]]) -> int:
+    """Mark ``decided`` the open appeals of the documents this import supersedes: the corrected
+    certificate is the appeal's decision. Returns how many were open (0 on a second load)."""
+    olds = sorted({d["supersedes"] for d in documents if d.get("supersedes") is not None})
+    closed = 0
+    for start in range(0, len(olds), _CHUNK):
+        result = conn.execute(
+            update(Appeal)
+            .where(Appeal.document_number.in_(olds[start : start + _CHUNK]),
+                   Appeal.status == AppealStatus.OPEN)
+            .values(status=AppealStatus.DECIDED)
+        )
+        closed += result.rowcount or 0
+    return closed

@@ -137,3 +137,27 @@ def test_an_unknown_status_is_refused_by_the_schema(engine: Engine) -> None:
     doc = copy.deepcopy(SMALL)
     doc["documents"][0]["status"] = "superseded"  # follows from supersedes; never sent
     _refused(engine, doc, "documents[0]")
+
+
+def test_a_correction_decides_the_open_appeal_against_the_old_certificate(engine: Engine
+                                                                          ) -> None:
+    from sqlalchemy import insert
+
+    from gateway.store.models import Appeal
+
+    import_document(engine, copy.deepcopy(SMALL))
+    with engine.begin() as conn:
+        conn.execute(insert(Appeal).values(
+            reference="APL-2024-00000001", document_number=OLD, requester_code=ANNA,
+            subject_code=ANNA, role="student", text="t", status="open", created_at=NOW))
+    with engine.connect() as conn:
+        before = {r.number: r for r in visible_documents(conn, ANNA, NOW)}
+    assert before[OLD].status is CertificateStatus.UNDER_APPEAL
+    import_document(engine, corrected())
+    with engine.connect() as conn:
+        after = {r.number: r for r in visible_documents(conn, ANNA, NOW)}
+    assert after[OLD].status is CertificateStatus.SUPERSEDED
+    assert after[OLD].appeal is not None and after[OLD].appeal.status == "decided"
+    state = dump(engine)
+    import_document(engine, corrected())  # a second load changes nothing
+    assert dump(engine) == state
