@@ -54,7 +54,7 @@ def _cmd_import(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
-    from gateway.demo.corrections import demo_document
+    from gateway.demo.corrections import demo_document, load_demo_appeal
     from gateway.errors import ProductionRefused
     from gateway.store.db import create_engine_for, init_database
     from gateway.store.importer import import_document
@@ -65,6 +65,7 @@ def _cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
     engine = create_engine_for(settings)
     try:
         summary = import_document(engine, demo_document())
+        load_demo_appeal(engine)
     finally:
         engine.dispose()
     print("demo data loaded:", summary.describe())

@@ -7,8 +7,11 @@ replaces the record of ``demo.json`` with the same natural key, so no load undoe
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
+
+from sqlalchemy import Engine
 
 from gateway.demo import DEMO_CORRECTIONS, DEMO_DATA
 
@@ -32,3 +35,26 @@ def demo_document(data: Path = DEMO_DATA, corrections: Path = DEMO_CORRECTIONS) 
     """The demo import document with its corrections."""
     base = json.loads(data.read_text(encoding="utf-8"))
     return overlay(base, json.loads(corrections.read_text(encoding="utf-8")))
+
+
+DEMO_APPEAL = {
+    "reference": "APL-2026-DEMO0001",
+    "document_number": "2025/432728626915-LVA",
+    "requester_code": "32551280347",
+    "subject_code": "32551280347",
+    "role": "student",
+    "text": "Lūdzu pārskatīt rakstīšanas daļas vērtējumu.",
+    "created_at": datetime(2025, 7, 20, 9, 0, tzinfo=UTC),
+}
+"""Sofija Vītola's open appeal against her 2025 LVA certificate (filed in time, 2025-07-20):
+``listDocuments`` shows it ``under_appeal``, and ``docs/samples/submitAppeal.xml`` is answered
+with it (a second appeal returns the open one) on any day."""
+
+
+def load_demo_appeal(engine: Engine) -> bool:
+    """Open the demo appeal unless it is open already; whether it was new."""
+    from gateway.store.appeals import open_appeal
+
+    with engine.begin() as conn:
+        _, already = open_appeal(conn, dict(DEMO_APPEAL))
+    return not already

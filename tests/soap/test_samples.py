@@ -26,6 +26,9 @@ EXPECTED = {
     "requestPaperCopy": b"<vpis:paperCopy>",
     "submitDocumentApplication": b"<vpis:reference>",
     "getInstitutionResults": b"Cesvaines vidusskola",
+    "verifyCertificate": b"<vpis:status>valid</vpis:status>",
+    "getAccessLog": b"<vpis:entries",
+    "submitAppeal": b"<vpis:reference>APL-2026-DEMO0001</vpis:reference>",
 }
 """Per sample, what its answer must hold (beyond being the operation's signed response)."""
 
