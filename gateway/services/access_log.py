@@ -16,7 +16,7 @@ from datetime import date, datetime, time, timedelta
 from gateway.domain.age import RIGA
 from gateway.domain.mandate import Reason
 from gateway.domain.personal_code import PersonalCode
-from gateway.errors import InvalidPeriod, InvalidRequest
+from gateway.errors import InvalidPeriod
 from gateway.services.access import Access, authorise
 from gateway.services.decision import Decided
 from gateway.store import access_log as store
@@ -85,15 +85,13 @@ def access_log(
     now: datetime,
     *,
     page_size: int = DEFAULT_PAGE,
-    page: str | None = None,
+    page: store.PageToken | None = None,
 ) -> AccessLog:
-    """One page of the accesses to ``subject``'s data in ``period``, newest first."""
+    """One page of the accesses to ``subject``'s data in ``period``, newest first, from
+    ``page`` (the token of an earlier answer's ``nextPage``) on."""
     if period.first > period.last or (period.last - period.first).days >= MAX_DAYS:
         raise InvalidPeriod("period")
-    try:
-        after = None if page is None else store.PageToken.decode(page)
-    except ValueError:
-        raise InvalidRequest("page token") from None
+    after = page
     reason = authorise(access, requester, subject, now)
     since, until = period.instants()
     with access.engine.connect() as conn:

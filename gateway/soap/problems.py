@@ -130,6 +130,11 @@ BODY_NOT_SERVICE = Problem(
     "Satura (Body) elements neatbilst pakalpojuma kodam galvenē service.",
     "The Body's element does not match the service code in the service header.")
 
+DATE_WITH_ZONE = Problem("Datumiem from un to jābūt bez laika joslas (Rīgas kalendāra dienas).",
+                         "The dates from and to must have no time zone (Riga calendar days).")
+PAGE_TOKEN = Problem("Lapas marķieris (page) nav iepriekšējās atbildes nextPage.",
+                     "The page token (page) is not the nextPage of an earlier answer.")
+
 
 @cache
 def _schema_names() -> frozenset[str]:

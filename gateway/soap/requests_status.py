@@ -12,7 +12,9 @@ from gateway.domain.personal_code import PersonalCode
 from gateway.errors import InvalidRequest
 from gateway.ns import VPIS
 from gateway.services.access_log import DEFAULT_PAGE, Period
+from gateway.soap import problems as P
 from gateway.soap.requests import subject_of
+from gateway.store.access_log import PageToken
 
 
 def _text(parent: etree._Element, name: str) -> str:
@@ -21,12 +23,22 @@ def _text(parent: etree._Element, name: str) -> str:
 
 def _day(value: str) -> date:
     """An ``xsd:date`` the schema let through; a time zone is refused (Riga days only)."""
-    if len(value) != 10:
-        raise InvalidRequest("a date with a time zone")
     try:
+        if len(value) != 10:
+            raise ValueError(value)
         return date.fromisoformat(value)
     except ValueError:
-        raise InvalidRequest("not a date") from None
+        raise InvalidRequest("a date with a time zone", problem=P.DATE_WITH_ZONE) from None
+
+
+def _token(value: str | None) -> PageToken | None:
+    """The page token of an earlier answer (``nextPage``), or none for the first page."""
+    if value is None:
+        return None
+    try:
+        return PageToken.decode(value)
+    except ValueError:
+        raise InvalidRequest("page token", problem=P.PAGE_TOKEN) from None
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,7 +60,7 @@ class AccessLogRequest:
     subject: PersonalCode
     period: Period
     page_size: int
-    page: str | None
+    page: PageToken | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,7 +82,7 @@ def access_log(payload: etree._Element) -> AccessLogRequest:
         subject_of(payload),
         Period(_day(_text(payload, "from")), _day(_text(payload, "to"))),
         int(size) if size else DEFAULT_PAGE,
-        payload.findtext(f"{{{VPIS}}}page"),
+        _token(payload.findtext(f"{{{VPIS}}}page")),
     )
 
 
