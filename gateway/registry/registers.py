@@ -15,8 +15,8 @@ from pathlib import Path
 from lxml import etree
 
 from gateway import xmlsafe
-from gateway.ns import IEVP, PMLP
 from gateway.contracts import schema_file, wsdl_file
+from gateway.ns import IEVP, PMLP
 from gateway.registry import contract
 
 

@@ -3,14 +3,14 @@ whom, paged; for the person and their representatives; itself audited; no foreig
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
 import pytest
 from lxml import etree
 from sqlalchemy import Engine, func, select
 
-from gateway.domain.age import riga_date
+from gateway.demo import DEMO_CLOCK_START, DEMO_TODAY
 from gateway.soap import contract
 from gateway.store.models import AuditRecord
 from tests.soap import people as P
@@ -22,7 +22,7 @@ SCHOOL_CLERK = P.GATIS
 
 
 def today() -> str:
-    return riga_date(datetime.now(UTC)).isoformat()
+    return DEMO_TODAY.isoformat()  # the stand's gateway runs on the demo's clock
 
 
 def log_pages(caller: Caller, requester: str, subject: str, size: int) -> list[Any]:
@@ -58,7 +58,7 @@ def accesses(caller: Caller) -> None:
 def test_every_access_of_the_day_by_whom(caller: Caller, accesses: None,
                                          stand_engine: Engine) -> None:
     entries = log_pages(caller, P.ANNA, P.ANNA, size=3)
-    now = datetime.now(UTC)
+    now = DEMO_CLOCK_START
     with stand_engine.connect() as conn:
         expected = conn.scalar(select(func.count()).select_from(AuditRecord).where(
             AuditRecord.subject_code == P.ANNA.replace("-", ""),

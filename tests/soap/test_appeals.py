@@ -7,13 +7,13 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from gateway.domain.age import riga_date
+from gateway.demo import DEMO_TODAY
 from gateway.domain.calendar import add_months
 from gateway.soap import contract
 from tests.soap import people as P
@@ -23,7 +23,7 @@ from tests.stand import VERIFIER, Stand, run_cli
 
 OFFICIAL = "120379-12344"  # Sofija's resocialisation official (gateway/demo/data/prison.json)
 FORMER_OFFICIAL = "050885-17314"  # hers until 2026-08-31
-TODAY = riga_date(datetime.now(UTC))
+TODAY = DEMO_TODAY  # the stand's gateway runs on the demo's clock
 LATE_ISSUE = add_months(TODAY, -1) - timedelta(days=1)
 SOFIJA_LVA = f"{TODAY.year}/E2E-SOFIJA-LVA"
 SOFIJA_MAT = f"{TODAY.year}/E2E-SOFIJA-MAT"
