@@ -25,7 +25,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
 from gateway.errors import ProductionRefused
-from gateway.settings import DEMO_PORTAL, DEMO_VIIS, Settings
+from gateway.settings import DEMO_PORTAL, DEMO_VERIFIER, DEMO_VIIS, Settings
 from gateway.signing.demo_keys import DEMO_CA_COMMON_NAME
 
 Check = Callable[[Settings], Iterable[str]]
@@ -101,7 +101,7 @@ def placeholder_secrets(settings: Settings) -> Iterator[str]:
             yield "database_url: carries a placeholder password"
 
 
-DEMO_CLIENTS = {DEMO_PORTAL: "latvija.gov.lv", DEMO_VIIS: "VIIS"}
+DEMO_CLIENTS = {DEMO_PORTAL: "latvija.gov.lv", DEMO_VIIS: "VIIS", DEMO_VERIFIER: "verifier"}
 """The X-Road clients of the demo configuration, with whose production subsystem replaces each."""
 
 

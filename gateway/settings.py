@@ -200,7 +200,8 @@ class Settings(BaseSettings):
     )
 
     client_kinds: dict[str, ClientKind] = Field(
-        default_factory=lambda: dict[str, ClientKind]({DEMO_VERIFIER: "verifier"}),
+        default_factory=lambda: dict[str, ClientKind]({DEMO_VERIFIER: "verifier",
+                                                       DEMO_VIIS: "viis"}),
         description="Per X-Road client (INSTANCE/CLASS/MEMBER[/SUBSYSTEM]), what it is: "
         "portal, school, viis or verifier; the access log names accessors by it.",
     )

@@ -19,7 +19,7 @@ from cryptography.x509.oid import NameOID
 
 from gateway.errors import ConfigurationError, ProductionRefused
 from gateway.production import production_problems, refuse_demo_parts
-from gateway.settings import DEMO_PORTAL, DEMO_VIIS, Settings, load_settings
+from gateway.settings import DEMO_PORTAL, DEMO_VERIFIER, DEMO_VIIS, Settings, load_settings
 from gateway.signing.config import SignatureAlgorithm
 from gateway.signing.demo_keys import ensure_demo_keys
 
@@ -134,7 +134,8 @@ def test_the_demo_configuration_is_refused_each_by_its_setting(
     assert any("secret_key" in p for p in portal_part)
     assert any("public_url" in p for p in portal_part)
     demo_clients = [p for p in refused.value.problems if p.startswith("allowed_")]
-    assert demo_clients and all(DEMO_PORTAL in p or DEMO_VIIS in p for p in demo_clients)
+    assert demo_clients and all(DEMO_PORTAL in p or DEMO_VIIS in p or DEMO_VERIFIER in p
+                                for p in demo_clients)
     assert isinstance(refused.value, ConfigurationError)  # the CLI exits with 2
 
 
