@@ -25,7 +25,7 @@ def test_only_the_demo_verifier_may_verify_by_default() -> None:
     assert settings.client_kinds == {DEMO_VERIFIER: "verifier",
                                      "LV/GOV/90000022399/VIIS": "viis"}
     assert (settings.verify_limit, settings.verify_window_minutes) == (200, 60.0)
-    assert settings.prison_registry_url == "http://127.0.0.1:8082/"
+    assert settings.prison_registry_url == "http://127.0.0.1:8083/"
 
 
 @pytest.mark.parametrize(("setting", "value", "name"), [
