@@ -21,6 +21,8 @@ from gateway.services.documents import Application, DocumentList, DownloadedDocu
 from gateway.services.report import InstitutionResults
 from gateway.services.results import ExamResults
 from gateway.store.documents import PaperCopyRow
+from gateway.store.queries import ResultRow
+from gateway.store.report import ReportRow
 
 _NSMAP = {"soapenv": SOAP11_ENV}
 _PAYLOAD_NSMAP = {"vpis": VPIS}
@@ -72,19 +74,24 @@ def _parts(parent: etree._Element, parts: Iterable[tuple[str, float]]) -> None:
         _add(part, "percent", _percent(percent))
 
 
+def _exam_result(result: etree._Element, row: ResultRow | ReportRow) -> None:
+    """The fields of one exam result, as ``ExamResult`` and ``InstitutionResult`` share them."""
+    _add(result, "schoolYear", row.school_year)
+    _add(result, "sessionCode", row.session_code)
+    _add(result, "examCode", row.exam_code)
+    _add(result, "examName", row.exam_name)
+    _add(result, "totalPercent", _percent(row.total_percent))
+    if row.cefr_level:
+        _add(result, "cefrLevel", row.cefr_level)
+
+
 def exam_results(answer: ExamResults) -> etree._Element:
     """``getExamResultsResponse`` (EP181)."""
     element = _payload("getExamResultsResponse", answer.subject.display)
     results = etree.SubElement(element, _q("results"))
     for row in answer.results:
         result = etree.SubElement(results, _q("result"))
-        _add(result, "schoolYear", row.school_year)
-        _add(result, "sessionCode", row.session_code)
-        _add(result, "examCode", row.exam_code)
-        _add(result, "examName", row.exam_name)
-        _add(result, "totalPercent", _percent(row.total_percent))
-        if row.cefr_level:
-            _add(result, "cefrLevel", row.cefr_level)
+        _exam_result(result, row)
         _parts(result, row.parts)
     return element
 
@@ -165,13 +172,7 @@ def institution_results(answer: InstitutionResults) -> etree._Element:
         _add(result, "personalCode", f"{row.personal_code[:6]}-{row.personal_code[6:]}")
         _add(result, "givenName", row.given_name)
         _add(result, "familyName", row.family_name)
-        _add(result, "schoolYear", row.school_year)
-        _add(result, "sessionCode", row.session_code)
-        _add(result, "examCode", row.exam_code)
-        _add(result, "examName", row.exam_name)
-        _add(result, "totalPercent", _percent(row.total_percent))
-        if row.cefr_level:
-            _add(result, "cefrLevel", row.cefr_level)
+        _exam_result(result, row)
         _add(result, "passed", "true" if row.passed else "false")
         _parts(result, row.parts)
     if answer.next_after is not None:

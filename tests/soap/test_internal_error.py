@@ -16,13 +16,14 @@ from gateway.registry.client import RegistryClient
 from gateway.runtime import Runtime
 from gateway.settings import load_settings
 from gateway.signing.keys import load_eseal_key, load_signer_key
-from gateway.soap.app import create_app
+from gateway.soap.app import GatewayApp, create_app
 from gateway.store.db import create_engine_from_url
 from tests.soap import envelopes as E
 from tests.soap.helpers import assert_no_leak
 
 
-def test_a_database_failure_is_an_internal_error_without_details(tmp_path: Path) -> None:
+def broken_database_app(tmp_path: Path) -> GatewayApp:
+    """The gateway in-process, on a database that never answers."""
     settings = load_settings(data_dir=tmp_path, registry_url="http://127.0.0.1:9/",
                              allowed_clients={"getExamResults": ["LV/GOV/90000026101/LVPORTAALS"]})
     broken = create_engine_from_url("postgresql+psycopg://nobody@127.0.0.1:9/none")
@@ -30,7 +31,11 @@ def test_a_database_failure_is_an_internal_error_without_details(tmp_path: Path)
                       signer=load_signer_key(settings.signing, tmp_path),
                       issuer=DocumentIssuer(load_eseal_key(settings.signing, tmp_path),
                                             lambda: datetime.now(UTC)))
-    app = create_app(runtime)
+    return create_app(runtime)
+
+
+def test_a_database_failure_is_an_internal_error_without_details(tmp_path: Path) -> None:
+    app = broken_database_app(tmp_path)
     body = E.envelope()
     status, answer = app.soap({"REQUEST_METHOD": "POST", "CONTENT_TYPE": "text/xml",
                                "CONTENT_LENGTH": str(len(body)), "wsgi.input": io.BytesIO(body)})
@@ -51,14 +56,7 @@ def test_an_error_is_handed_to_the_boundary_not_logged_by_spyne(
     runs its periodic full garbage collection on the request path."""
     import gc
 
-    settings = load_settings(data_dir=tmp_path, registry_url="http://127.0.0.1:9/",
-                             allowed_clients={"getExamResults": ["LV/GOV/90000026101/LVPORTAALS"]})
-    broken = create_engine_from_url("postgresql+psycopg://nobody@127.0.0.1:9/none")
-    runtime = Runtime(settings=settings, engine=broken, registry=RegistryClient(settings),
-                      signer=load_signer_key(settings.signing, tmp_path),
-                      issuer=DocumentIssuer(load_eseal_key(settings.signing, tmp_path),
-                                            lambda: datetime.now(UTC)))
-    app = create_app(runtime)
+    app = broken_database_app(tmp_path)
     body = E.envelope()
     collections = gc.get_stats()[2]["collections"]
     with caplog.at_level(logging.DEBUG):
