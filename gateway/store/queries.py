@@ -30,6 +30,13 @@ class ResultRow:
     parts: tuple[tuple[str, float], ...]  # in the exam's order of parts
 
 
+def ordered_parts(exam_parts: list[str], scores: dict[str, Any] | None
+                  ) -> tuple[tuple[str, float], ...]:
+    """A result's part scores in the exam's order of parts (the parts it has a score for)."""
+    given = scores or {}
+    return tuple((p, float(given[p])) for p in exam_parts if p in given)
+
+
 # Built once: composing a statement costs more than running this one on an index.
 _PASSED_RESULTS = (
     select(
@@ -64,7 +71,6 @@ def passed_results(conn: Connection, personal_code: str, now: datetime) -> list[
     for year, session, code, name, exam_parts, total, cefr, parts in conn.execute(
         _PASSED_RESULTS, params
     ):
-        scores: dict[str, Any] = parts or {}
         rows.append(
             ResultRow(
                 school_year=year,
@@ -73,7 +79,7 @@ def passed_results(conn: Connection, personal_code: str, now: datetime) -> list[
                 exam_name=name,
                 total_percent=float(total),
                 cefr_level=cefr,
-                parts=tuple((p, float(scores[p])) for p in exam_parts if p in scores),
+                parts=ordered_parts(exam_parts, parts),
             )
         )
     return rows
@@ -151,7 +157,6 @@ def portal_results(conn: Connection, personal_code: str, now: datetime) -> list[
     for year, session, code, name, exam_parts, total, passed, cefr, parts, number in conn.execute(
         _PORTAL_RESULTS, params
     ):
-        scores: dict[str, Any] = parts or {}
         rows.append(
             PortalRow(
                 school_year=year,
@@ -161,7 +166,7 @@ def portal_results(conn: Connection, personal_code: str, now: datetime) -> list[
                 total_percent=float(total),
                 passed=bool(passed),
                 cefr_level=cefr,
-                parts=tuple((p, float(scores[p])) for p in exam_parts if p in scores),
+                parts=ordered_parts(exam_parts, parts),
                 certificate_number=number,
             )
         )

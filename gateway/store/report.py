@@ -5,12 +5,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any
 
 from sqlalchemy import Connection, bindparam, select
 
 from gateway.domain.publication import riga_day_end
 from gateway.store.models import Exam, ExamSession, Institution, Person, Result
+from gateway.store.queries import ordered_parts
 from gateway.store.types import UtcDateTime
 
 
@@ -77,11 +77,10 @@ def report_rows(
     rows = []
     for (rid, code, given, family, year, session, exam, name, exam_parts, total, cefr, passed,
          parts) in conn.execute(_ROWS, params):
-        scores: dict[str, Any] = parts or {}
         rows.append(ReportRow(
             result_id=rid, personal_code=code, given_name=given, family_name=family,
             school_year=year, session_code=session, exam_code=exam, exam_name=name,
             total_percent=float(total), cefr_level=cefr, passed=bool(passed),
-            parts=tuple((p, float(scores[p])) for p in exam_parts if p in scores),
+            parts=ordered_parts(exam_parts, parts),
         ))
     return rows
