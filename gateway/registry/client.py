@@ -22,7 +22,6 @@ from collections.abc import Callable
 from enum import StrEnum
 
 import requests
-import zeep
 from urllib3.exceptions import HTTPError, ReadTimeoutError
 from zeep.exceptions import Fault, TransportError
 
@@ -38,6 +37,7 @@ from gateway.registry.transport import (
     ContractOnlyTransport,
     DeadlineExceeded,
     UnexpectedStatus,
+    contract_client,
 )
 from gateway.settings import Settings
 
@@ -80,15 +80,8 @@ class RegistryClient:
             connect_timeout=settings.registry_connect_timeout,
             read_timeout=settings.registry_read_timeout,
         )
-        self._zeep = zeep.Client(  # type: ignore[no-untyped-call]  # zeep is untyped
-            str(contract.WSDL_PATH),
-            transport=self.transport,
-            settings=zeep.Settings(
-                strict=True, forbid_dtd=True, forbid_entities=True, forbid_external=True
-            ),
-            plugins=[SchemaCheck()],
-        )
-        self._service = self._zeep.create_service(  # type: ignore[no-untyped-call]
+        self._zeep = contract_client(contract.WSDL_PATH, self.transport, SchemaCheck())
+        self._service = self._zeep.create_service(
             contract.BINDING.text, settings.registry_url
         )
         self.cache: TTLCache[str, RegisterRecord | None] = TTLCache(

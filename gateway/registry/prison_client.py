@@ -17,8 +17,6 @@ from collections.abc import Callable
 from datetime import date, datetime
 from typing import Any
 
-import zeep
-
 from gateway import metrics, xroad
 from gateway.domain.personal_code import PersonalCode
 from gateway.domain.prison import InmateRecord, Official
@@ -28,7 +26,7 @@ from gateway.registry.cache import TTLCache
 from gateway.registry.client import classify
 from gateway.registry.redact import pseudonym
 from gateway.registry.registers import IEVP_REGISTER
-from gateway.registry.transport import ContractOnlyTransport
+from gateway.registry.transport import ContractOnlyTransport, contract_client
 from gateway.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -43,15 +41,8 @@ class PrisonClient:
             read_timeout=settings.registry_read_timeout,
             contract_files=IEVP_REGISTER.files,
         )
-        self._zeep = zeep.Client(  # type: ignore[no-untyped-call]  # zeep is untyped
-            str(IEVP_REGISTER.wsdl),
-            transport=self.transport,
-            settings=zeep.Settings(
-                strict=True, forbid_dtd=True, forbid_entities=True, forbid_external=True
-            ),
-            plugins=[SchemaCheck(IEVP_REGISTER)],
-        )
-        self._service = self._zeep.create_service(  # type: ignore[no-untyped-call]
+        self._zeep = contract_client(IEVP_REGISTER.wsdl, self.transport, SchemaCheck(IEVP_REGISTER))
+        self._service = self._zeep.create_service(
             IEVP_REGISTER.binding, settings.prison_registry_url
         )
         self.cache: TTLCache[str, InmateRecord | None] = TTLCache(

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import requests
+import zeep
 from zeep.transports import Transport
 
 from gateway.registry.contract import CONTRACT_FILES, MAX_MESSAGE_BYTES
@@ -90,3 +91,16 @@ class ContractOnlyTransport(Transport):
     def get(self, address: str, params: Any, headers: Any) -> requests.Response:
         """The register is only ever POSTed to."""
         raise PermissionError("the register client does not GET")
+
+
+def contract_client(wsdl: Path, transport: ContractOnlyTransport, plugin: Any) -> Any:
+    """A zeep client for a register's committed ``wsdl``: strict, no DTDs, no entities, nothing
+    fetched but the contract's own files (through ``transport``); ``plugin`` checks answers."""
+    return zeep.Client(  # type: ignore[no-untyped-call]  # zeep is untyped
+        str(wsdl),
+        transport=transport,
+        settings=zeep.Settings(
+            strict=True, forbid_dtd=True, forbid_entities=True, forbid_external=True
+        ),
+        plugins=[plugin],
+    )

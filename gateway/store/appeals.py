@@ -6,10 +6,10 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import Connection, bindparam, insert, select
-from sqlalchemy.exc import IntegrityError
 
 from gateway.domain.documents import AppealStatus
 from gateway.store.models import Appeal
+from gateway.store.upsert import open_once
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,16 +48,5 @@ def open_appeal(conn: Connection, values: dict[str, object]) -> tuple[AppealRow,
     """The open appeal of ``values["document_number"]``: a new one from ``values``, or
     (``True``) the one already open."""
     number = str(values["document_number"])
-    existing = _open(conn, number)
-    if existing is not None:
-        return existing, True
-    try:
-        with conn.begin_nested():
-            conn.execute(insert(Appeal).values(**values, status=AppealStatus.OPEN))
-    except IntegrityError:  # another call opened one at the same moment
-        existing = _open(conn, number)
-        assert existing is not None
-        return existing, True
-    created = _open(conn, number)
-    assert created is not None
-    return created, False
+    return open_once(conn, lambda: _open(conn, number),
+                     insert(Appeal).values(**values, status=AppealStatus.OPEN))

@@ -8,7 +8,6 @@ from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import Connection, and_, bindparam, exists, insert, select, update
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import aliased
 
 from gateway.domain.age import riga_date
@@ -26,6 +25,7 @@ from gateway.store.models import (
     Result,
 )
 from gateway.store.types import UtcDateTime
+from gateway.store.upsert import open_once
 
 FIRST_ISSUE_DATE = date(2023, 1, 1)
 """EP226 lists documents issued on or after 1 January 2023 (RULES §4)."""
@@ -213,29 +213,16 @@ def open_paper_copy(
     conn: Connection, number: str, requester: str, subject: str, address: str, now: datetime
 ) -> tuple[PaperCopyRow, bool]:
     """The open paper-copy request of ``number``: a new one, or (``True``) the one already open."""
-    existing = _open_request(conn, number)
-    if existing is not None:
-        return existing, True
-    try:
-        with conn.begin_nested():
-            conn.execute(
-                insert(PaperCopyRequest).values(
-                    document_number=number,
-                    requester_code=requester,
-                    subject_code=subject,
-                    address=address,
-                    status=PaperCopyStatus.OPEN,
-                    created_at=now,
-                    updated_at=now,
-                )
-            )
-    except IntegrityError:  # another call opened one at the same moment
-        existing = _open_request(conn, number)
-        assert existing is not None
-        return existing, True
-    created = _open_request(conn, number)
-    assert created is not None
-    return created, False
+    create = insert(PaperCopyRequest).values(
+        document_number=number,
+        requester_code=requester,
+        subject_code=subject,
+        address=address,
+        status=PaperCopyStatus.OPEN,
+        created_at=now,
+        updated_at=now,
+    )
+    return open_once(conn, lambda: _open_request(conn, number), create)
 
 
 def _open_request(conn: Connection, number: str) -> PaperCopyRow | None:

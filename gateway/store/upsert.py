@@ -1,17 +1,19 @@
-"""Bulk upserts by natural key, for SQLite and PostgreSQL alike.
+"""Bulk upserts by natural key, for SQLite and PostgreSQL alike; and the one open row.
 
 ``INSERT … ON CONFLICT (key) DO UPDATE … WHERE <something differs>``: a row that is already as
 the file says is not touched, so a second load of the same file changes nothing and the
-counts returned are the rows really inserted or changed.
+counts returned are the rows really inserted or changed. :func:`open_once` keeps one open row
+(a paper-copy request, an appeal) per document under a partial unique index.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import Any, Protocol
+from collections.abc import Callable, Sequence
+from typing import Any, Protocol, TypeVar
 
-from sqlalchemy import Connection, Table, or_
+from sqlalchemy import Connection, Executable, Table, or_
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import IntegrityError
 
 from gateway.store.models import Document, Exam, ExamSession, Institution, Person, Result
 
@@ -65,3 +67,25 @@ def write_all(conn: Connection, rows: ImportRows) -> dict[str, int]:
         ),
         "documents": upsert(conn, table(Document), ["number"], rows.documents),
     }
+
+
+Row = TypeVar("Row")
+
+
+def open_once(conn: Connection, find: Callable[[], Row | None], create: Executable
+              ) -> tuple[Row, bool]:
+    """The open row ``find`` returns: already there (``True``), or made now by ``create``
+    (``False``). Two calls at once: the unique index lets one insert win; the other returns it."""
+    existing = find()
+    if existing is not None:
+        return existing, True
+    try:
+        with conn.begin_nested():
+            conn.execute(create)
+    except IntegrityError:  # another call opened one at the same moment
+        existing = find()
+        assert existing is not None
+        return existing, True
+    created = find()
+    assert created is not None
+    return created, False
