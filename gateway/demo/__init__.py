@@ -23,5 +23,7 @@ DEMO_CORRECTIONS = DATA_DIR / "corrections.json"
 """What VISC sent after the results (RULES §13): a corrected result with its new certificate,
 which supersedes the old one, and a revoked certificate. ``gateway demo`` loads it over
 ``demo.json``."""
+DEMO_STAFF = DATA_DIR / "ejournal-staff.json"
+"""The e-journal simulator's school staff accounts: school administrators (RULES §12)."""
 DEMO_PRISON = DATA_DIR / "prison.json"
 """The Prison Administration simulator's fixture (``gateway registry-sim --register ievp``)."""

@@ -13,8 +13,10 @@ Each e-journal is an issuer of its own under one server: ``BASE/eklase`` and ``B
   the redirect URI and the PKCE verifier (RFC 7636 §4.6); a code is good once.
 
 The ID token carries ``sub``, ``personal_code`` (the claim the portal reads), ``name``,
-``nonce``, ``iss``, ``aud``, ``iat`` and ``exp``. :class:`Misbehaviour` makes the provider lie
-in one way, for the portal's attack tests; it exists only here, never in the portal.
+``nonce``, ``iss``, ``aud``, ``iat`` and ``exp``; a school staff account's also
+``school_admin``, the institution codes it administers (RULES §12). :class:`Misbehaviour`
+makes the provider lie in one way, for the portal's attack tests; it exists only here, never
+in the portal.
 """
 
 from __future__ import annotations
@@ -56,6 +58,7 @@ class Misbehaviour(StrEnum):
     WRONG_AUDIENCE = "wrong-audience"
     TAMPERED = "tampered"  # a validly signed token whose claims were changed afterwards
     BAD_PERSONAL_CODE = "bad-personal-code"  # signed, but the claim is no personal code
+    BAD_SCHOOL_ROLE = "bad-school-role"  # signed, but the school role is no list of codes
 
 
 @dataclass(frozen=True)
@@ -140,7 +143,7 @@ def create_provider(state: ProviderState) -> Flask:
             "token_endpoint_auth_methods_supported": ["client_secret_basic",
                                                       "client_secret_post"],
             "scopes_supported": ["openid"],
-            "claims_supported": ["sub", "personal_code", "name"],
+            "claims_supported": ["sub", "personal_code", "name", "school_admin"],
         })
 
     @app.get("/<name>/jwks")
@@ -247,7 +250,7 @@ def _client_of_request(state: ProviderState) -> Client | None:
 def _id_token(state: ProviderState, grant: _Grant) -> str:
     now = int(state.clock())
     lie = state.misbehaviour
-    claims = {
+    claims: dict[str, Any] = {
         "iss": grant.issuer + ("-evil" if lie is Misbehaviour.WRONG_ISSUER else ""),
         "sub": hashlib.sha256(grant.account.login.encode()).hexdigest()[:24],
         "aud": "someone-else" if lie is Misbehaviour.WRONG_AUDIENCE else grant.client_id,
@@ -258,6 +261,10 @@ def _id_token(state: ProviderState, grant: _Grant) -> str:
         else grant.account.personal_code,
         "name": f"{grant.account.given_name} {grant.account.family_name}",
     }
+    if grant.account.schools:
+        claims["school_admin"] = list(grant.account.schools)
+    if lie is Misbehaviour.BAD_SCHOOL_ROLE:
+        claims["school_admin"] = "4413900133' OR '1'='1"
     key = state.rogue_key if lie is Misbehaviour.BAD_SIGNATURE else state.key
     header = {"alg": "RS256", "kid": state.key.kid}
     token = jwt.encode(header, claims, key)

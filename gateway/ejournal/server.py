@@ -12,8 +12,7 @@ from types import TracebackType
 
 from werkzeug.serving import BaseWSGIServer, make_server
 
-from gateway.demo import DEMO_DATA
-from gateway.ejournal.accounts import accounts_from_demo
+from gateway.ejournal.accounts import demo_accounts
 from gateway.ejournal.provider import Client, Misbehaviour, ProviderState, create_provider
 from gateway.errors import ConfigurationError
 from gateway.portal.settings import PLACEHOLDER_CLIENT_SECRET
@@ -69,7 +68,7 @@ def run_from_cli(args: argparse.Namespace, settings: Settings) -> int:
         p.client_id: Client(p.client_id, p.client_secret, portal.public_url)
         for p in portal.providers
     } or {"vpis-portal": Client("vpis-portal", PLACEHOLDER_CLIENT_SECRET, portal.public_url)}
-    state = ProviderState(accounts_from_demo(DEMO_DATA), clients,
+    state = ProviderState(demo_accounts(), clients,
                           misbehaviour=Misbehaviour(args.misbehave))
     running = start_provider(state, args.host, args.port)
     sys.stdout.write(f"e-journal simulator serving on {running.url}/eklase and /mykoob\n")

@@ -15,6 +15,7 @@ from gateway.portal import views
 from gateway.portal.auth import register_providers
 from gateway.portal.cookie import SealedCookieSessionInterface
 from gateway.portal.geo import CountryDatabase, client_address, networks
+from gateway.portal.school_views import register_school
 from gateway.portal.security import (
     RateLimiter,
     content_security_policy,
@@ -73,6 +74,8 @@ def create_portal(runtime: Runtime) -> Flask:
         trusted=networks(settings.trusted_proxies),
         sign_ins=RateLimiter(settings.sign_in_limit, settings.rate_window_seconds),
         downloads=RateLimiter(settings.download_limit, settings.rate_window_seconds),
+        school_downloads=RateLimiter(settings.school_download_limit,
+                                     settings.rate_window_seconds),
     )
     app.extensions["vpis_portal"] = portal
     headers = security_headers(
@@ -112,4 +115,5 @@ def create_portal(runtime: Runtime) -> Flask:
 
     app.add_template_filter(percent, "pct")
     views.register(app, portal)
+    register_school(app, portal)
     return app

@@ -4,13 +4,16 @@ Authlib does the protocol: the authorization-code flow with PKCE (S256), ``state
 session and checked on return, a ``nonce`` per sign-in, the ID token's signature checked
 against the provider's published keys (JWKS, from its discovery document) and its ``iss``,
 ``aud``, ``exp`` and ``nonce`` claims (OpenID Connect Core 1.0 §3.1.3.7). We add: the discovery
-document must name the configured issuer, and the personal code comes from the configured
-claim and must be a valid personal code.
+document must name the configured issuer, the personal code comes from the configured claim and
+must be a valid personal code, and a school administrator's role (RULES §12) is the configured
+claim's list of institution codes, each checked; a malformed role refuses the sign-in.
 """
 
 from __future__ import annotations
 
 import logging
+import re
+from dataclasses import dataclass
 from typing import Any
 
 from authlib.integrations.flask_client import OAuth
@@ -24,6 +27,17 @@ log = logging.getLogger(__name__)
 
 CLOCK_SKEW = 60
 """Seconds of clock difference tolerated on ``exp`` and ``iat``."""
+MAX_SCHOOLS = 20
+"""Most institutions one school administrator's role may name."""
+_INSTITUTION = re.compile(r"[0-9]{1,20}")  # as the import format writes institution codes
+
+
+@dataclass(frozen=True, slots=True)
+class SignedIn:
+    """Whom the e-journal vouches for, and the institutions they administer (staff only)."""
+
+    person: PersonalCode
+    schools: tuple[str, ...] = ()
 
 
 class SignInFailed(Exception):
@@ -57,9 +71,9 @@ def redirect_uri(settings: PortalSettings, provider: Provider) -> str:
     return f"{settings.public_url}callback/{provider.name}"
 
 
-def finish_sign_in(oauth: OAuth, provider: Provider) -> PersonalCode:
-    """Check the callback request and the ID token; the personal code the e-journal vouches
-    for. Raises :class:`SignInFailed` for anything else."""
+def finish_sign_in(oauth: OAuth, provider: Provider) -> SignedIn:
+    """Check the callback request and the ID token; whom the e-journal vouches for. Raises
+    :class:`SignInFailed` for anything else."""
     client: Any = oauth.create_client(provider.name)
     claims_options = {
         "iss": {"essential": True, "values": [provider.issuer]},
@@ -81,6 +95,19 @@ def finish_sign_in(oauth: OAuth, provider: Provider) -> PersonalCode:
     if not isinstance(claim, str):
         raise SignInFailed("no personal code claim")
     try:
-        return parse_personal_code(claim)
+        person = parse_personal_code(claim)
     except InvalidPersonalCode:
         raise SignInFailed("invalid personal code claim") from None
+    return SignedIn(person, school_roles(userinfo.get(provider.school_admin_claim)))
+
+
+def school_roles(claim: object) -> tuple[str, ...]:
+    """The institution codes of a school-administrator claim (absent: none). Anything but a
+    short list of institution codes raises :class:`SignInFailed`: a role is never guessed."""
+    if claim is None:
+        return ()
+    if not isinstance(claim, list) or len(claim) > MAX_SCHOOLS or not all(
+        isinstance(code, str) and _INSTITUTION.fullmatch(code) for code in claim
+    ):
+        raise SignInFailed("invalid school administrator claim")
+    return tuple(dict.fromkeys(claim))

@@ -35,6 +35,11 @@ class Provider(BaseModel):
         default="personal_code", min_length=1,
         description="The ID-token claim carrying the student's personal code.",
     )
+    school_admin_claim: str = Field(
+        default="school_admin", min_length=1,
+        description="The ID-token claim listing the institution codes whose school "
+        "administrator the user is (RULES §12); absent for students.",
+    )
 
     @field_validator("issuer")
     @classmethod
@@ -106,6 +111,11 @@ class PortalSettings(BaseModel):
     download_limit: int = Field(
         default=30, ge=1, le=10000,
         description="Certificate downloads per client address per window.",
+    )
+    school_download_limit: int = Field(
+        default=300, ge=1, le=100000,
+        description="School staff downloads (one .edoc, a ZIP or a report each) per client "
+        "address per window (RULES §12).",
     )
     rate_window_seconds: float = Field(
         default=600.0, gt=0, le=86400, description="The window of the sign-in and download limits.",

@@ -1,5 +1,6 @@
 """The portal's pages: home with the e-journal sign-in, the results, the certificate download,
-sign-out, the language switch, and the refusal pages (LV/EN)."""
+sign-out, the language switch, and the refusal pages (LV/EN). The school route's pages are in
+:mod:`gateway.portal.school_views`."""
 
 from __future__ import annotations
 
@@ -40,17 +41,25 @@ class Portal:
     trusted: tuple[IPNetwork, ...]
     sign_ins: RateLimiter
     downloads: RateLimiter
+    school_downloads: RateLimiter
 
     def provider(self, name: str) -> Provider | None:
         return next((p for p in self.settings.providers if p.name == name), None)
 
-    def record(self, service_name: str, digits: str, outcome: str, reason: str | None,
-               documents: tuple[str, ...]) -> None:
-        """One audit record with the portal as the client (RULES §7, §11), committed now."""
-        audit.write(self.runtime.engine, audit.AuditEntry(
+    def entry(self, service_name: str, requester: str, outcome: str, reason: str | None,
+              documents: tuple[str, ...] = (), *, subject: str | None,
+              subjects: tuple[str, ...] = ()) -> audit.AuditEntry:
+        """An audit record with the portal as the client (RULES §7, §11)."""
+        return audit.AuditEntry(
             at=self.runtime.clock(), service=service_name, message_id=f"portal-{uuid4().hex}",
-            client=self.settings.audit_client, requester_code=digits, subject_code=digits,
-            outcome=outcome, reason=reason, documents=list(documents)))
+            client=self.settings.audit_client, requester_code=requester,
+            subject_code=subject, outcome=outcome,
+            reason=reason, documents=list(documents), subjects=list(subjects))
+
+    def record(self, *entries: audit.AuditEntry) -> None:
+        """Write ``entries`` in one transaction, committed before anything is sent."""
+        with self.runtime.engine.begin() as conn:
+            audit.insert_entries(conn, entries)
 
 
 def page(status: int, title: str, text: str, *, both_languages: bool = False) -> Response:
@@ -60,7 +69,7 @@ def page(status: int, title: str, text: str, *, both_languages: bool = False) ->
     return Response(body, status=status, mimetype="text/html")
 
 
-def _signed_in() -> str | None:
+def signed_in() -> str | None:
     code = session.get("code")
     return code if isinstance(code, str) and len(code) == 11 and code.isdigit() else None
 
@@ -70,8 +79,8 @@ def register(app: Flask, portal: Portal) -> None:
 
     @app.get("/")
     def home() -> Any:
-        if _signed_in():
-            return redirect(url_for("results"))
+        if signed_in():
+            return redirect(url_for("school_home" if session.get("schools") else "results"))
         notice = ("expired" if g.get("expired") else
                   "signed_out" if request.args.get("signed_out") == "1" else None)
         return render_template("home.html", providers=portal.settings.providers, notice=notice)
@@ -100,32 +109,35 @@ def register(app: Flask, portal: Portal) -> None:
         if not portal.sign_ins.allow(g.client):
             return page(429, "rate_title", "rate_text")
         try:
-            person = finish_sign_in(portal.oauth, provider)
+            who = finish_sign_in(portal.oauth, provider)
         except SignInFailed as exc:
             log.warning("portal: sign-in through %s refused: %s", provider.name, exc.reason)
             return page(401, "error_title", "sign_in_failed")
         lang = g.lang
         session.clear()  # a new session: nothing of the anonymous one is carried over
         session.permanent = True
-        session.update(code=person.digits, provider=provider.name, lang=lang,
-                       seen=int(time.time()))
-        log.info("portal: %s signed in through %s", pseudonym(person.digits), provider.name)
-        return redirect(url_for("results"))
+        digits = who.person.digits
+        session.update(code=digits, provider=provider.name, lang=lang, seen=int(time.time()),
+                       schools=list(who.schools))
+        log.info("portal: %s signed in through %s%s", pseudonym(digits), provider.name,
+                 " as school staff" if who.schools else "")
+        return redirect(url_for("school_home" if who.schools else "results"))
 
     @app.get("/results")
     def results() -> Any:
-        digits = _signed_in()
+        digits = signed_in()
         if digits is None:
             return redirect(url_for("home"))
         shown = service.student_results(portal.runtime.engine, digits, portal.runtime.clock())
-        portal.record(RESULTS_SERVICE, digits, "allowed", shown.reason, shown.documents)
+        portal.record(portal.entry(RESULTS_SERVICE, digits, "allowed", shown.reason,
+                                   shown.documents, subject=digits))
         return render_template("results.html", rows=shown.rows, school_year=school_year,
                                next_page="results",
                                provider=portal.provider(session.get("provider", "")))
 
     @app.get("/certificate")
     def certificate() -> Any:
-        digits = _signed_in()
+        digits = signed_in()
         if digits is None:
             return redirect(url_for("home"))
         if not portal.downloads.allow(g.client):
@@ -134,9 +146,11 @@ def register(app: Flask, portal: Portal) -> None:
         found = service.student_certificate(portal.runtime.engine, portal.runtime.issuer,
                                             digits, number, portal.runtime.clock())
         if found is None:
-            portal.record(DOWNLOAD_SERVICE, digits, "refused", "DocumentNotFound", ())
+            portal.record(portal.entry(DOWNLOAD_SERVICE, digits, "refused", "DocumentNotFound",
+                                       subject=digits))
             return page(404, "not_found_title", "not_found_text")
-        portal.record(DOWNLOAD_SERVICE, digits, "allowed", found.reason, found.documents)
+        portal.record(portal.entry(DOWNLOAD_SERVICE, digits, "allowed", found.reason,
+                                   found.documents, subject=digits))
         return Response(found.content, mimetype=EDOC_MIME, headers={
             "Content-Disposition": f'attachment; filename="{found.file_name}"'})
 
@@ -155,7 +169,7 @@ def register(app: Flask, portal: Portal) -> None:
             session["lang"] = lang
             g.lang = lang
         back = request.args.get("next", "")
-        return redirect(url_for("results") if back == "results" else url_for("home"))
+        return redirect(url_for({"results": "results", "school": "school_home"}.get(back, "home")))
 
     @app.errorhandler(404)
     def not_found(_: Exception) -> Response:

@@ -2,7 +2,8 @@
 
 For the person and whoever may act for them (RULES §3). Each entry says when, through which
 service and client, by whom, and the outcome. "By whom" is ``self``; a ``representative`` named
-as our data names them; a ``school``, ``viis`` or ``verifier`` by the client's configured kind;
+as our data names them; a ``school``, ``viis`` or ``verifier`` by the client's configured kind
+(a ``school`` also by the school route's reason, its staff on the portal);
 an ``official`` (resocialisation, filing an appeal); or ``other`` — a refused attempt by anyone
 else, never named. No personal code but the subject's own is ever in the answer.
 """
@@ -26,6 +27,8 @@ DEFAULT_PAGE = 50
 _REPRESENTATION = {Reason.PARENT_WITH_CUSTODY.value, Reason.GUARDIAN_OF_MINOR.value,
                    Reason.GUARDIAN_OF_ADULT.value, "legal_representative"}
 _BY_CLIENT = {"school", "viis", "verifier"}
+SCHOOL_STAFF = "school_staff"
+"""The reason the school route (RULES §12) writes: a school's staff member, named "a school"."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,6 +74,8 @@ def _accessor(line: store.AuditLine, subject: str, kinds: Mapping[str, str]) -> 
         return str(kind)
     if line.outcome == "allowed" and line.reason in _REPRESENTATION:
         return "representative"
+    if line.outcome == "allowed" and line.reason == SCHOOL_STAFF:
+        return "school"
     if line.outcome == "allowed" and line.reason == "resocialisation_official":
         return "official"
     return "other"

@@ -78,7 +78,8 @@ _VISIBLE = and_(
     (Document.kind != DocumentKind.CE_CERTIFICATE) | _PASSED,
 )
 _SUCCESSOR = aliased(Document, name="successor")
-_SUPERSEDED_BY = (
+# The number of the certificate that supersedes a document (RULES §13), or NULL.
+SUPERSEDED_BY = (
     select(_SUCCESSOR.number).where(_SUCCESSOR.supersedes == Document.number)
     .correlate(Document).scalar_subquery()
 )
@@ -92,7 +93,7 @@ _LIST = (
         Exam.name,
         ExamSession.school_year,
         Document.status,
-        _SUPERSEDED_BY,
+        SUPERSEDED_BY,
     )
     .outerjoin(ExamSession, ExamSession.code == Document.session_code)
     .outerjoin(Exam, Exam.code == Document.exam_code)

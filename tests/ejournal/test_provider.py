@@ -15,8 +15,14 @@ import requests
 from joserfc import jwt
 from joserfc.jwk import KeySet
 
-from gateway.demo import DEMO_DATA
-from gateway.ejournal.accounts import DEMO_PASSWORD, accounts_from_demo
+from gateway.demo import DEMO_DATA, DEMO_STAFF
+from gateway.domain.personal_code import parse_personal_code
+from gateway.ejournal.accounts import (
+    DEMO_PASSWORD,
+    accounts_from_demo,
+    demo_accounts,
+    staff_accounts,
+)
 from gateway.ejournal.provider import Client, ProviderState
 from gateway.ejournal.server import RunningProvider, start_provider
 from gateway.errors import ConfigurationError
@@ -30,7 +36,7 @@ CHALLENGE = base64.urlsafe_b64encode(hashlib.sha256(VERIFIER.encode()).digest())
 @pytest.fixture(scope="module")
 def provider() -> Iterator[RunningProvider]:
     clients = {"rp": Client("rp", "secret", "http://127.0.0.1:9/portal/")}
-    with start_provider(ProviderState(accounts_from_demo(DEMO_DATA), clients)) as running:
+    with start_provider(ProviderState(demo_accounts(), clients)) as running:
         yield running
 
 
@@ -85,6 +91,29 @@ def test_a_good_sign_in_gives_a_signed_id_token(provider: RunningProvider) -> No
     assert token.claims["iss"] == provider.issuer("eklase")
     assert token.claims["aud"] == "rp" and token.claims["nonce"] == "n1"
     assert token.claims["exp"] > token.claims["iat"]
+    assert "school_admin" not in token.claims  # a student is no school administrator
+
+
+def test_a_school_administrator_s_token_names_the_schools(provider: RunningProvider) -> None:
+    answer = exchange(provider, code_of(log_in(provider, "riga.admin")))
+    keys = KeySet.import_key_set(requests.get(f"{provider.issuer('eklase')}/jwks",
+                                              timeout=10).json())
+    token = jwt.decode(answer.json()["id_token"], keys)
+    assert token.claims["personal_code"] == "230475-13180"
+    assert token.claims["school_admin"] == ["3013900034", "3013900161"]
+
+
+def test_staff_accounts_are_valid_adults_of_demo_schools() -> None:
+    institutions = {i["code"] for i in json.loads(DEMO_DATA.read_text())["institutions"]}
+    demo_persons = {p["personal_code"] for p in json.loads(DEMO_DATA.read_text())["persons"]}
+    staff = staff_accounts(DEMO_STAFF)
+    assert len(staff) >= 2
+    for account in staff.values():
+        code = parse_personal_code(account.personal_code)
+        assert code.birth_date is not None and code.birth_date.year < 2000
+        assert account.personal_code not in demo_persons
+        assert account.schools and set(account.schools) <= institutions
+    assert set(staff) <= set(demo_accounts())
 
 
 @pytest.mark.parametrize("change", [

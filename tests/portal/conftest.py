@@ -18,7 +18,7 @@ from sqlalchemy import Engine
 from werkzeug.serving import make_server
 
 from gateway.demo import DEMO_DATA
-from gateway.ejournal.accounts import DEMO_PASSWORD, accounts_from_demo
+from gateway.ejournal.accounts import DEMO_PASSWORD, demo_accounts
 from gateway.ejournal.provider import Client, ProviderState
 from gateway.ejournal.server import RunningProvider, start_provider
 from gateway.portal.settings import PortalSettings, Provider
@@ -50,7 +50,7 @@ class PortalStand:
 
 @pytest.fixture(scope="module")
 def accounts() -> Any:
-    return accounts_from_demo(DEMO_DATA)
+    return demo_accounts()
 
 
 def portal_settings(portal_url: str, issuer_base: str, countries: Path, **extra: Any
@@ -102,13 +102,14 @@ def stand(tmp_path: Path, database_url: str, accounts: Any) -> Iterator[PortalSt
 
 
 def sign_in(stand: PortalStand, login: str, *, provider: str = "eklase",
-            session: requests.Session | None = None) -> requests.Session:
-    """Go through the whole sign-in as a browser would, over HTTP; the signed-in session."""
+            session: requests.Session | None = None, lands: str = "results") -> requests.Session:
+    """Go through the whole sign-in as a browser would, over HTTP; the signed-in session,
+    which landed on the page ``lands`` (a student's results, a school administrator's school)."""
     browser = session or requests.Session()
     callback = start_sign_in(stand, login, provider=provider, session=browser)
     answer = browser.get(callback, allow_redirects=False, timeout=10)
     assert answer.status_code == 302, answer.text
-    assert answer.headers["Location"].endswith("/portal/results")
+    assert answer.headers["Location"].endswith(f"/portal/{lands}")
     return browser
 
 

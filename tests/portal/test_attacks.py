@@ -14,6 +14,7 @@ import pytest
 import requests
 
 from gateway.ejournal.provider import Misbehaviour
+from gateway.portal.auth import SignInFailed, school_roles
 from gateway.portal.settings import Provider
 from tests.portal.conftest import PortalStand, csrf_of, serving_portal, start_sign_in
 
@@ -34,6 +35,7 @@ def refused(stand: PortalStand, browser: requests.Session, callback: str) -> Non
     (Misbehaviour.WRONG_ISSUER, "iss"),
     (Misbehaviour.WRONG_AUDIENCE, "aud"),
     (Misbehaviour.BAD_PERSONAL_CODE, "invalid personal code claim"),
+    (Misbehaviour.BAD_SCHOOL_ROLE, "invalid school administrator claim"),
 ])
 def test_a_lying_id_token_is_refused(stand: PortalStand, lie: Misbehaviour, reason: str,
                                      caplog: pytest.LogCaptureFixture) -> None:
@@ -124,3 +126,20 @@ def test_a_silent_e_journal_times_out(tmp_path: Path, accounts: Any) -> None:
         silent.close()
     assert answer.status_code == 502
     assert 0.9 < took < 5
+
+
+@pytest.mark.parametrize("claim", [
+    "4413900133", ["4413900133 "], ["４４１３９００１３３"], [4413900133], [""], ["1" * 21],
+    [str(n) for n in range(21)], {"4413900133": True}, [["4413900133"]],
+])
+def test_a_malformed_school_role_is_no_role(claim: object) -> None:
+    """RULES §12: only a list of institution codes is a school administrator's role."""
+    with pytest.raises(SignInFailed):
+        school_roles(claim)
+
+
+def test_a_school_role_is_its_list_of_codes() -> None:
+    assert school_roles(None) == ()
+    assert school_roles([]) == ()
+    assert school_roles(["4413900133", "2713900215", "4413900133"]) == (
+        "4413900133", "2713900215")

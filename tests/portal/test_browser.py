@@ -22,11 +22,13 @@ import sys
 import tempfile
 import threading
 import time
+import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import openpyxl
 import pytest
 from sqlalchemy import update
 
@@ -167,14 +169,30 @@ def shot(driver: WebDriver, stand: BrowserStand, name: str) -> None:
     driver.save_screenshot(str(stand.shots / f"{name}.png"))
 
 
-def wait_for_download(directory: Path, seconds: float = 30.0) -> Path:
+def wait_for_download(directory: Path, seconds: float = 30.0, suffix: str = ".edoc") -> Path:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
-        done = [p for p in directory.iterdir() if p.suffix == ".edoc"]
+        done = [p for p in directory.iterdir() if p.suffix == suffix]
         if done:
             return done[0]
         time.sleep(0.2)
-    raise AssertionError(f"no .edoc in {directory} after {seconds} s")
+    raise AssertionError(f"no {suffix} in {directory} after {seconds} s")
+
+
+def downloads_into(driver: WebDriver, directory: Path) -> Path:
+    """Send the browser's next downloads to ``directory`` (made empty)."""
+    directory.mkdir(parents=True, exist_ok=True)
+    driver.execute_cdp_cmd("Browser.setDownloadBehavior",
+                           {"behavior": "allow", "downloadPath": str(directory)})
+    return directory
+
+
+def gateway_verify(stand: BrowserStand, path: Path) -> None:
+    verified = subprocess.run([sys.executable, "-m", "gateway.cli", "verify", str(path)],
+                              env=stand.env, cwd=REPO, text=True, capture_output=True,
+                              timeout=60, check=False)
+    assert verified.returncode == 0, verified.stdout + verified.stderr
+    assert verified.stdout.strip().endswith(": valid")
 
 
 def test_the_whole_journey(browser: WebDriver, stand: BrowserStand) -> None:
@@ -204,11 +222,7 @@ def test_the_whole_journey(browser: WebDriver, stand: BrowserStand) -> None:
     browser.find_element(By.CSS_SELECTOR, f"a[href*='{FRA09}']").click()
     edoc = wait_for_download(stand.downloads)
     assert edoc.name == "2026-147296056270-FRA09.edoc"
-    verified = subprocess.run([sys.executable, "-m", "gateway.cli", "verify", str(edoc)],
-                              env=stand.env, cwd=REPO, text=True, capture_output=True,
-                              timeout=60, check=False)
-    assert verified.returncode == 0, verified.stdout + verified.stderr
-    assert verified.stdout.strip().endswith(": valid")
+    gateway_verify(stand, edoc)
 
     browser.find_element(By.CSS_SELECTOR, "a.lang").click()
     wait.until(expected_conditions.text_to_be_present_in_element(
@@ -266,5 +280,83 @@ def test_a_not_passed_exam_in_the_browser(browser: WebDriver, stand: BrowserStan
     assert len(failed) == 1 and "Nav nokārtots" in failed[0].text
     assert not failed[0].find_elements(By.CSS_SELECTOR, "a.download")
     shot(browser, stand, "results-not-passed")
+    browser.find_element(By.ID, "logout").click()
+    wait.until(expected_conditions.presence_of_element_located((By.ID, "login-eklase")))
+
+
+def test_the_school_journey(browser: WebDriver, stand: BrowserStand) -> None:
+    """A school administrator (RULES §12): sign in with E-klase, the graduates' certificates of
+    the newest session, one .edoc, all as a ZIP, the VIIS report as .xlsx; every file checked."""
+    wait = WebDriverWait(browser, 30)
+    browser.get(f"{stand.portal}lang/lv")
+    browser.find_element(By.ID, "login-eklase").click()
+    wait.until(expected_conditions.presence_of_element_located((By.ID, "password")))
+    browser.find_element(By.ID, "login").send_keys("cesvaine.admin")
+    browser.find_element(By.ID, "password").send_keys("demo")
+    browser.find_element(By.ID, "submit").click()
+
+    wait.until(expected_conditions.presence_of_element_located((By.ID, "certificates")))
+    assert browser.current_url == f"{stand.portal}school"
+    assert browser.find_element(By.TAG_NAME, "h1").text == "Skolas absolventu sertifikāti"
+    assert "Cesvaines vidusskola, 4413900133" in browser.find_element(By.ID, "institution").text
+    rows = browser.find_elements(By.CSS_SELECTOR, "#certificates tbody tr")
+    assert len(rows) == 8
+    assert "Volkova, Irina" in rows[0].text and "Derīgs" in rows[0].text
+    current = browser.find_element(By.CSS_SELECTOR, "#sessions a[aria-current='page']")
+    assert current.text.startswith("2025./2026. · vidējā izglītība")
+    shot(browser, stand, "school-lv")
+
+    one = downloads_into(browser, stand.downloads / "school-one")
+    rows[0].find_element(By.CSS_SELECTOR, "a.download").click()
+    edoc = wait_for_download(one)
+    assert edoc.name.startswith("2026-") and edoc.name.endswith("-BIO.edoc")
+    gateway_verify(stand, edoc)
+
+    archive_dir = downloads_into(browser, stand.downloads / "school-zip")
+    browser.find_element(By.ID, "download-zip").click()
+    archive = wait_for_download(archive_dir, 120, ".zip")
+    assert archive.name == "4413900133-2026-V-sertifikati.zip"
+    with zipfile.ZipFile(archive) as opened:
+        assert opened.testzip() is None
+        names = opened.namelist()
+        opened.extractall(archive_dir / "entries")
+    assert len(names) == 8
+    for name in names:
+        gateway_verify(stand, archive_dir / "entries" / name)
+
+    report_dir = downloads_into(browser, stand.downloads / "school-report")
+    assert browser.find_element(By.ID, "report-education").get_attribute("value") == "secondary"
+    browser.find_element(By.ID, "download-report").click()
+    workbook = wait_for_download(report_dir, 60, ".xlsx")
+    assert workbook.name.startswith("VIIS-4413900133-secondary-")
+    sheet = openpyxl.load_workbook(workbook, read_only=True).active
+    rows_read = list(sheet.iter_rows(values_only=True))
+    assert rows_read[0][0] == "Reflektantu un absolventu eksāmenu un pārbaudījumu rezultāti"
+    assert "Volkova" in {row[2] for row in rows_read[8:] if row and len(row) > 2}
+
+    browser.find_element(By.CSS_SELECTOR, "a.lang").click()
+    wait.until(expected_conditions.text_to_be_present_in_element(
+        (By.TAG_NAME, "h1"), "School graduates' certificates"))
+    shot(browser, stand, "school-en")
+    browser.find_element(By.ID, "logout").click()
+    wait.until(expected_conditions.presence_of_element_located((By.ID, "login-eklase")))
+
+
+def test_a_student_gets_no_school_page_in_the_browser(browser: WebDriver,
+                                                      stand: BrowserStand) -> None:
+    wait = WebDriverWait(browser, 20)
+    browser.get(f"{stand.portal}lang/lv")
+    browser.find_element(By.ID, "login-eklase").click()
+    wait.until(expected_conditions.presence_of_element_located((By.ID, "password")))
+    browser.find_element(By.ID, "login").send_keys("anna.berzina")
+    browser.find_element(By.ID, "password").send_keys("demo")
+    browser.find_element(By.ID, "submit").click()
+    wait.until(expected_conditions.presence_of_element_located((By.ID, "window-note")))
+    assert not browser.find_elements(By.ID, "school-link")
+    browser.get(f"{stand.portal}school")
+    assert browser.find_element(By.TAG_NAME, "h1").text == "Tikai skolu administratoriem"
+    assert not browser.find_elements(By.ID, "certificates")
+    shot(browser, stand, "school-refused")
+    browser.get(f"{stand.portal}results")
     browser.find_element(By.ID, "logout").click()
     wait.until(expected_conditions.presence_of_element_located((By.ID, "login-eklase")))

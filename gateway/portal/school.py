@@ -1,0 +1,127 @@
+"""What the school route decides for a signed-in school administrator (RULES §12), without HTTP
+or audit writes: each function returns its decision (a :class:`~gateway.services.decision.Decided`)
+and the caller writes the audit records (RULES §7), one per document handed out.
+
+The e-journal vouches for the staff member and for the institutions they administer; the
+caller passes only an institution of that list. Everything here is that institution's own
+graduates' and published sessions' only; anything else is "not found" (``None``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sqlalchemy import Engine
+
+from gateway.documents.issue import DocumentIssuer, file_stem
+from gateway.services.access_log import SCHOOL_STAFF
+from gateway.services.decision import Decided
+from gateway.services.report import InstitutionResults, institution_results
+from gateway.store import school
+from gateway.store.report import institution_name
+
+ZIP_BATCH = 25
+"""Certificates sealed (or read) and audited together before their bytes are sent."""
+
+
+@dataclass(frozen=True, slots=True)
+class SchoolPage(Decided):
+    """The school page: the institution, its sessions, and one session's certificates."""
+
+    institution: str
+    institution_name: str
+    sessions: list[school.SchoolSession]
+    session: school.SchoolSession | None
+    certificates: list[school.GraduateCertificate]
+    reason: str = SCHOOL_STAFF
+
+    @property
+    def documents(self) -> tuple[str, ...]:
+        return tuple(c.number for c in self.certificates)
+
+    @property
+    def subjects(self) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(c.personal_code for c in self.certificates))
+
+    @property
+    def downloadable(self) -> list[school.GraduateCertificate]:
+        """The certificates that may be downloaded (not superseded or revoked, RULES §13)."""
+        return [c for c in self.certificates if c.downloadable]
+
+
+@dataclass(frozen=True, slots=True)
+class SchoolCertificate(Decided):
+    """One graduate's sealed certificate, the same ``.edoc`` EP226 serves."""
+
+    certificate: school.GraduateCertificate
+    file_name: str
+    content: bytes
+    reason: str = SCHOOL_STAFF
+
+    @property
+    def documents(self) -> tuple[str, ...]:
+        return (self.certificate.number,)
+
+
+def school_page(engine: Engine, institution: str, session_code: str | None, now: datetime
+                ) -> SchoolPage | None:
+    """The page of ``institution`` at ``now`` with ``session_code``'s certificates (the
+    newest session when ``None``); ``None`` for an unknown institution or a session that is
+    not one of its published sessions."""
+    with engine.connect() as conn:
+        name = institution_name(conn, institution)
+        if name is None:
+            return None
+        sessions = school.school_sessions(conn, institution, now)
+        if session_code is None:
+            chosen = sessions[0] if sessions else None
+        else:
+            chosen = next((s for s in sessions if s.code == session_code), None)
+            if chosen is None:
+                return None
+        certificates = ([] if chosen is None else
+                        school.school_certificates(conn, institution, chosen.code, now))
+    return SchoolPage(institution, name, sessions, chosen, certificates)
+
+
+def school_certificate(engine: Engine, issuer: DocumentIssuer, institution: str, number: str,
+                       now: datetime) -> SchoolCertificate | None:
+    """The sealed certificate ``number`` if it is a downloadable certificate of the
+    institution's graduates at ``now``; ``None`` otherwise (never "forbidden")."""
+    with engine.connect() as conn:
+        found = school.school_certificate(conn, institution, number, now)
+    if found is None or not found.downloadable:
+        return None
+    return SchoolCertificate(found, f"{file_stem(number)}.edoc", issuer.edoc(engine, number))
+
+
+def certificates_in_batches(engine: Engine, issuer: DocumentIssuer,
+                            certificates: list[school.GraduateCertificate]
+                            ) -> Iterator[list[SchoolCertificate]]:
+    """The sealed certificates of ``certificates`` (checked by :func:`school_page`), a batch
+    of :data:`ZIP_BATCH` at a time: the caller audits a batch before it sends it."""
+    for start in range(0, len(certificates), ZIP_BATCH):
+        yield [
+            SchoolCertificate(c, f"{file_stem(c.number)}.edoc", issuer.edoc(engine, c.number))
+            for c in certificates[start:start + ZIP_BATCH]
+        ]
+
+
+@dataclass(frozen=True, slots=True)
+class SchoolReport(Decided):
+    """The VIIS report for the school's staff: every person in it is a subject."""
+
+    report: InstitutionResults
+    reason: str = SCHOOL_STAFF
+
+    @property
+    def subjects(self) -> tuple[str, ...]:
+        return self.report.subjects
+
+
+def school_report(engine: Engine, institution: str, level: str, selection_date: date,
+                  now: datetime) -> SchoolReport:
+    """The VIIS report of the institution (RULES §12): the same rows VIIS fetches."""
+    return SchoolReport(institution_results(engine, institution, level, selection_date, now))
