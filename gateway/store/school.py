@@ -86,7 +86,7 @@ _SESSIONS = (
                     ExamSession.published_at, func.count(Document.id)))
     .group_by(ExamSession.code, ExamSession.school_year, ExamSession.level,
               ExamSession.published_at)
-    .order_by(ExamSession.published_at.desc(), ExamSession.code)
+    .order_by(ExamSession.published_at.desc(), ExamSession.code.desc())
 )
 _COLUMNS = (Document.number, Document.personal_code, Person.given_name, Person.family_name,
             Exam.code, Exam.name, Document.issued_on, Document.status, SUPERSEDED_BY)

@@ -44,6 +44,13 @@ def test_pages_are_structured_for_screen_readers(stand: PortalStand) -> None:
     check_page(browser.get(f"{stand.url}nothing", timeout=10).text, "en")
 
 
+def test_the_school_page_is_structured_for_screen_readers(stand: PortalStand) -> None:
+    browser = sign_in(stand, "riga.admin", lands="school")
+    check_page(browser.get(f"{stand.url}school", timeout=10).text, "lv")
+    browser.get(f"{stand.url}lang/en", timeout=10)
+    check_page(browser.get(f"{stand.url}school", timeout=10).text, "en")
+
+
 def _luminance(hex_colour: str) -> float:
     channels = [int(hex_colour[i:i + 2], 16) / 255 for i in (1, 3, 5)]
     linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
