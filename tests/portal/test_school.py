@@ -28,7 +28,7 @@ from gateway.services.report import institution_results
 from gateway.signing.keys import pinned_ca_file
 from gateway.store.importer import import_document
 from gateway.store.models import AuditRecord, AuditSubject
-from tests.portal.conftest import PortalStand, sign_in
+from tests.portal.conftest import PortalStand, serving_portal, sign_in
 
 CESVAINE = "4413900133"
 CESVAINE_ADMIN = "12037814517"  # cesvaine.admin in gateway/demo/data/ejournal-staff.json
@@ -321,3 +321,21 @@ def test_school_page_in_english(stand: PortalStand) -> None:
     assert "School graduates' certificates" in html.unescape(page.text)
     assert "Download all as ZIP (8)" in page.text
     assert '<html lang="en">' in page.text
+
+
+def test_school_downloads_are_rate_limited(tmp_path: Path, accounts: Any) -> None:
+    url = f"sqlite:///{tmp_path / 'gateway.db'}"
+    with serving_portal(tmp_path, url, accounts, school_download_limit=2) as stand:
+        browser = sign_in(stand, "cesvaine.admin", lands="school")
+        one = browser.get(f"{stand.url}school/certificate",
+                          params={"number": "2026/814107621192-ANG"}, timeout=30)
+        archive = browser.get(f"{stand.url}school/certificates.zip",
+                              params={"session": "2026-P"}, timeout=60)
+        third = browser.get(f"{stand.url}school/certificate",
+                            params={"number": "2026/814107621192-ANG"}, timeout=30)
+        again = browser.get(f"{stand.url}school/certificates.zip",
+                            params={"session": "2026-P"}, timeout=60)
+        assert [one.status_code, archive.status_code, third.status_code,
+                again.status_code] == [200, 200, 429, 429]
+        assert len(audit_rows(stand, "portal.school.certificate")) == 1
+        assert len(audit_rows(stand, "portal.school.zip")) == 3  # 2026-P's three certificates
