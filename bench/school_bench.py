@@ -26,7 +26,6 @@ browser saving to disk does. Bounded: five requests, one pass each.
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import sys
 import time

@@ -25,15 +25,11 @@ import time
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import openpyxl
 import pytest
-from sqlalchemy import update
 
-from gateway.store.db import create_engine_from_url
-from gateway.store.models import ExamSession
 from tests.portal.countries import US_CLIENT, write_countries
 from tests.stand import REPO, environment, free_port, gateway_process, process, run_cli
 
@@ -112,13 +108,8 @@ def stand(tmp_path_factory: pytest.TempPathFactory) -> Iterator[BrowserStand]:
     )
     run_cli(env, "init")
     run_cli(env, "demo")
-    # The real clock runs on; the journey needs a session inside the six months whatever the
-    # date, so the demo's 2026 sessions are moved to a month ago.
-    engine = create_engine_from_url(env["GATEWAY_DATABASE_URL"])
-    with engine.begin() as conn:
-        conn.execute(update(ExamSession).where(ExamSession.code.in_(["2026-P", "2026-V"]))
-                     .values(published_at=datetime.now(UTC) - timedelta(days=30)))
-    engine.dispose()
+    # The gateway runs on the demo's clock (tests/stand.py), on which the demo's 2026 sessions
+    # are inside the six months whatever the wall clock says.
     proxy, proxy_url = _forwarding_proxy(port)
     shots = Path(os.environ.get("PORTAL_SCREENSHOTS") or data_dir / "shots")
     if not shots.is_absolute():
