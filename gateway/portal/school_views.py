@@ -10,8 +10,10 @@ every certificate once, each before its bytes leave (RULES §7).
 
 from __future__ import annotations
 
+import functools
 import io
 import logging
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 
@@ -57,25 +59,28 @@ def register_school(app: Flask, portal: Portal) -> None:
     """Add the school route's pages."""
     runtime = portal.runtime
 
-    def staff() -> tuple[str, str] | Response:
-        """(staff member, institution), or the answer to send instead."""
-        digits = signed_in()
-        if digits is None:
-            return redirect(url_for("home"))  # type: ignore[return-value]
-        schools = session.get("schools")
-        if not isinstance(schools, list) or not schools:
-            return page(403, "school_only_title", "school_only_text")
-        institution = _institution(schools)
-        if institution is None:
-            return page(404, "not_found_title", "not_found_text")
-        return digits, institution
+    def staff_only(view: Callable[[str, str], Any]) -> Callable[[], Any]:
+        """The view for a school administrator, called with (staff member, institution);
+        home for nobody signed in, 403 for a student, 404 for an institution not theirs."""
+
+        @functools.wraps(view)
+        def checked() -> Any:
+            digits = signed_in()
+            if digits is None:
+                return redirect(url_for("home"))
+            schools = session.get("schools")
+            if not isinstance(schools, list) or not schools:
+                return page(403, "school_only_title", "school_only_text")
+            institution = _institution(schools)
+            if institution is None:
+                return page(404, "not_found_title", "not_found_text")
+            return view(digits, institution)
+
+        return checked
 
     @app.get("/school")
-    def school_home() -> Any:
-        who = staff()
-        if isinstance(who, Response):
-            return who
-        digits, institution = who
+    @staff_only
+    def school_home(digits: str, institution: str) -> Any:
         shown = school.school_page(runtime.engine, institution,
                                    request.args.get("session", "")[:16] or None, runtime.clock())
         if shown is None:
@@ -89,11 +94,8 @@ def register_school(app: Flask, portal: Portal) -> None:
             provider=portal.provider(session.get("provider", "")))
 
     @app.get("/school/certificate")
-    def school_certificate() -> Any:
-        who = staff()
-        if isinstance(who, Response):
-            return who
-        digits, institution = who
+    @staff_only
+    def school_certificate(digits: str, institution: str) -> Any:
         if not portal.school_downloads.allow(g.client):
             return page(429, "rate_title", "rate_text")
         number = request.args.get("number", "")[:64]
@@ -109,11 +111,8 @@ def register_school(app: Flask, portal: Portal) -> None:
             "Content-Disposition": f'attachment; filename="{found.file_name}"'})
 
     @app.get("/school/certificates.zip")
-    def school_zip() -> Any:
-        who = staff()
-        if isinstance(who, Response):
-            return who
-        digits, institution = who
+    @staff_only
+    def school_zip(digits: str, institution: str) -> Any:
         if not portal.school_downloads.allow(g.client):
             return page(429, "rate_title", "rate_text")
         code = request.args.get("session", "")[:16]
@@ -140,11 +139,8 @@ def register_school(app: Flask, portal: Portal) -> None:
                         direct_passthrough=True)
 
     @app.get("/school/report.xlsx")
-    def school_report() -> Any:
-        who = staff()
-        if isinstance(who, Response):
-            return who
-        digits, institution = who
+    @staff_only
+    def school_report(digits: str, institution: str) -> Any:
         parameters = _report_parameters()
         if parameters is None:
             return page(400, "report_invalid_title", "report_invalid_text")
