@@ -1,9 +1,12 @@
-"""The HTTP side of the register client: local contract files only, bounded answers.
+"""A bounded zeep transport for ``gateway verify --status-from`` (:mod:`gateway.status_query`).
 
-zeep's own :class:`zeep.transports.Transport` is used with three restrictions. It loads only
-the committed contract files (never a URL, so parsing the WSDL cannot reach the network). Each
-call gets ``(connect, read)`` timeouts *and* a total deadline of their sum, so a register that
-drips its answer byte by byte is still cut off. An answer larger than
+The register clients no longer use zeep at run time (they call through
+:mod:`gateway.registry.caller`); the one zeep client left at run time is the status query's,
+which asks a gateway over the published VPIS WSDL. zeep's own
+:class:`zeep.transports.Transport` is used with three restrictions. It loads only the given
+contract files (never a URL, so parsing the WSDL cannot reach the network). Each call gets
+``(connect, read)`` timeouts *and* a total deadline of their sum, so a server that drips its
+answer byte by byte is still cut off. An answer larger than
 :data:`~gateway.registry.contract.MAX_MESSAGE_BYTES` is refused. Redirects are not followed:
 any HTTP status but 200 (an answer) and 500 (a SOAP fault) is an error.
 """
@@ -15,28 +18,12 @@ from pathlib import Path
 from typing import Any
 
 import requests
-import zeep
 from zeep.transports import Transport
 
 from gateway.registry.contract import CONTRACT_FILES, MAX_MESSAGE_BYTES
+from gateway.registry.failure import AnswerTooLarge, DeadlineExceeded, UnexpectedStatus
 
 _CHUNK = 16 * 1024
-
-
-class DeadlineExceeded(Exception):
-    """The whole answer did not arrive within connect + read timeout."""
-
-
-class AnswerTooLarge(Exception):
-    """The answer is larger than any real register answer."""
-
-
-class UnexpectedStatus(Exception):
-    """An HTTP status other than 200 (an answer) or 500 (a SOAP fault): a proxy or X-Road error."""
-
-    def __init__(self, status: int) -> None:
-        super().__init__(status)
-        self.status = status
 
 
 class ContractOnlyTransport(Transport):
@@ -92,15 +79,3 @@ class ContractOnlyTransport(Transport):
         """The register is only ever POSTed to."""
         raise PermissionError("the register client does not GET")
 
-
-def contract_client(wsdl: Path, transport: ContractOnlyTransport, plugin: Any) -> Any:
-    """A zeep client for a register's committed ``wsdl``: strict, no DTDs, no entities, nothing
-    fetched but the contract's own files (through ``transport``); ``plugin`` checks answers."""
-    return zeep.Client(  # type: ignore[no-untyped-call]  # zeep is untyped
-        str(wsdl),
-        transport=transport,
-        settings=zeep.Settings(
-            strict=True, forbid_dtd=True, forbid_entities=True, forbid_external=True
-        ),
-        plugins=[plugin],
-    )
