@@ -260,8 +260,10 @@ def test_client_reads_the_wsdl_without_the_network(monkeypatch: pytest.MonkeyPat
     ],
 )
 def test_transport_loads_only_the_contract(url: str) -> None:
-    transport = ContractOnlyTransport(connect_timeout=1, read_timeout=1)
+    transport = ContractOnlyTransport()
     with pytest.raises(PermissionError):
         transport.load(url)
     with pytest.raises(PermissionError):
         transport.get(url, {}, {})
+    with pytest.raises(PermissionError):
+        transport.post(url, b"", {})
