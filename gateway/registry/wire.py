@@ -6,7 +6,7 @@ cut off; an answer larger than :data:`~gateway.registry.contract.MAX_MESSAGE_BYT
 while it is read. Nothing is taken from the environment (urllib3 reads no proxy variables or
 ``.netrc``), redirects are not followed and nothing is retried: any HTTP status but 200 (an
 answer) and 500 (a SOAP fault) is an error. ``Accept-Encoding: identity`` keeps the size bound
-on the bytes actually sent.
+on the bytes actually sent (a compressed answer is not decompressed: it fails as not XML).
 """
 
 from __future__ import annotations
@@ -58,7 +58,9 @@ class BoundedPost:
             body = bytearray()
             # read1: whatever has arrived, at most one socket read, so the deadline is checked
             # between the bytes of a register that drips; the loop ends by EOF, size or time.
-            while chunk := response.read1(_CHUNK):
+            # decode_content=False: identity was asked for, so a compressed body is not XML and
+            # is refused as such; it is never inflated (no decompression bomb).
+            while chunk := response.read1(_CHUNK, decode_content=False):
                 body += chunk
                 if len(body) > MAX_MESSAGE_BYTES:
                     raise AnswerTooLarge(len(body))
