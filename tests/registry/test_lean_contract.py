@@ -168,6 +168,9 @@ def inmate_records(draw: st.DrawFn) -> tuple[str, InmateRecord | None]:
 
 
 _BOOLEAN = {"true": ["true", "1", " true\n"], "false": ["false", "0", "\tfalse "]}
+BOOLEANS = {"found", "declaredOfAge", "custody", "inCustody"}
+DATES = {"birthDate", "validFrom", "validTo"}
+"""The xsd:boolean and xsd:date elements of both schemas (names are xsd:string: left alone)."""
 
 
 def other_lexical_forms(payload: etree._Element, draw: st.DrawFn) -> None:
@@ -175,10 +178,10 @@ def other_lexical_forms(payload: etree._Element, draw: st.DrawFn) -> None:
     §3.2.9: 1/0, white space around a boolean, a time zone on a date; libxml2 refuses
     white space around a date)."""
     for element in payload.iter():
-        value = element.text or ""
-        if value in _BOOLEAN:
+        name, value = etree.QName(element).localname, element.text or ""
+        if name in BOOLEANS:
             element.text = draw(st.sampled_from(_BOOLEAN[value]))
-        elif len(value) == 10 and value[4] == "-" and value[7] == "-" and value[:4].isdigit():
+        elif name in DATES:
             element.text = value + draw(st.sampled_from(["", "Z", "+02:00", "-11:00"]))
 
 
