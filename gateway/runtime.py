@@ -1,8 +1,8 @@
 """What a gateway process holds for its whole life, built once at start-up and passed in.
 
-The settings, the database engine, the register client (zeep parses its WSDL once), the
-signing key (loading an RSA key costs tens of milliseconds; signing a fraction of one) and the
-document issuer with VISC's e-seal key.
+The settings, the database engine, the register clients (each prepares its request template
+once and keeps its connection pool), the signing key (loading an RSA key costs tens of
+milliseconds; signing a fraction of one) and the document issuer with VISC's e-seal key.
 """
 
 from __future__ import annotations

@@ -4,8 +4,11 @@ certificate in a local ``.edoc`` (RULES §13).
 The certificate number is read from the container (its PDF is named after the number, see
 :func:`gateway.documents.issue.file_stem`); the holder's personal code is given, as a third
 party knows it. The question is ``verifyCertificate`` over our committed WSDL, sent as the
-configured verifier client with the X-Road headers; zeep loads only the committed contract
-files, and the answer's signature is verified against the pinned CA before it is believed.
+configured verifier client with the X-Road headers. zeep, loading only the committed contract
+files, writes the request and reads the answer; the exchange is one bounded POST
+(:class:`~gateway.registry.wire.BoundedPost`: timeouts, a total deadline, a size cap), and the
+answer's signature is verified, on the bytes received, against the pinned CA before it is
+believed.
 """
 
 from __future__ import annotations
@@ -15,21 +18,26 @@ import uuid
 from dataclasses import dataclass
 from typing import Any
 
-import zeep
 from lxml import etree
 
 from gateway import xroad
 from gateway.domain.personal_code import PersonalCode
 from gateway.errors import InvalidRequest, SignatureInvalid
-from gateway.registry.transport import ContractOnlyTransport
+from gateway.registry.transport import contract_reader
+from gateway.registry.wire import BoundedPost
 from gateway.signing.asice import read_container
-from gateway.signing.verify import Anchors, verify_soap_answer
+from gateway.signing.verify import MAX_ANSWER_BYTES, Anchors, verify_soap_answer
 from gateway.soap import contract
+from gateway.xmlsafe import ANSWER_LIMITS, parse_message
 
 _BINDING = "{http://vpis.visc.gov.lv/xroad/vpis/v1}vpisBinding"
 _STEM = re.compile(r"([0-9]{4})-([0-9A-Z-]{1,40})\.pdf", re.ASCII)
 _FILES = (contract.WSDL_PATH, contract.VPIS_XSD, contract.XROAD_HEADERS_XSD,
           contract.XROAD_HEADERS_XSD.parent / "xroad-identifiers.xsd")
+
+
+class GatewayFault(Exception):
+    """The gateway refused the question (a SOAP fault, HTTP 500)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,27 +82,26 @@ def query_status(url: str, number: str, holder: PersonalCode, *, user: PersonalC
                  client: str, service: dict[str, str], ca: Anchors,
                  timeout: float = 5.0) -> CertificateStatus:
     """Ask the gateway at ``url`` for the status of ``number`` held by ``holder``."""
-    transport = ContractOnlyTransport(connect_timeout=timeout, read_timeout=timeout,
-                                      contract_files=_FILES)
-    history = zeep.plugins.HistoryPlugin()  # type: ignore[no-untyped-call]
+    soap = contract_reader(contract.WSDL_PATH, _FILES)
+    headers = {"client": _client_header(client),
+               "service": dict(service, objectType="SERVICE",
+                               serviceCode="verifyCertificate", serviceVersion="v1"),
+               "id": uuid.uuid4().hex, "userId": "LV" + user.digits,
+               "protocolVersion": xroad.PROTOCOL_VERSION}
+    message = soap.create_message(soap.create_service(_BINDING, url), "verifyCertificate",
+                                  documentNumber=number, personalCode=holder.display,
+                                  _soapheaders=headers)
+    wire = BoundedPost(url, connect_timeout=timeout, read_timeout=timeout)
     try:
-        soap = zeep.Client(  # type: ignore[no-untyped-call]
-            str(contract.WSDL_PATH), transport=transport, plugins=[history],
-            settings=zeep.Settings(strict=True, forbid_dtd=True, forbid_entities=True,
-                                   forbid_external=True))
-        headers = {"client": _client_header(client),
-                   "service": dict(service, objectType="SERVICE",
-                                   serviceCode="verifyCertificate", serviceVersion="v1"),
-                   "id": uuid.uuid4().hex, "userId": "LV" + user.digits,
-                   "protocolVersion": xroad.PROTOCOL_VERSION}
-        answer = soap.create_service(_BINDING, url).verifyCertificate(  # type: ignore[no-untyped-call]
-            documentNumber=number, personalCode=holder.display, _soapheaders=headers)
-        received = history.last_received
-        assert received is not None  # zeep answered, so it received something
-        raw = etree.tostring(received["envelope"])
+        status, raw = wire.post(etree.tostring(message, xml_declaration=True, encoding="UTF-8"))
     finally:
-        transport.session.close()
-    checks = verify_soap_answer(raw, ca_certificate=ca)
+        wire.close()
+    if status != 200:
+        raise GatewayFault(status)  # a refusal: the gateway answers faults with HTTP 500
+    checks = verify_soap_answer(raw, ca_certificate=ca)  # parses with the hardened parser
+    operation = soap.wsdl.bindings[_BINDING].get("verifyCertificate")
+    answer = operation.output.deserialize(
+        parse_message(raw, max_bytes=MAX_ANSWER_BYTES, limits=ANSWER_LIMITS))
     body = answer.body
     if body.documentNumber != number:
         raise SignatureInvalid("the answer is about another certificate", reason="answer")

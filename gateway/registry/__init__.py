@@ -2,8 +2,11 @@
 
 * :mod:`~gateway.registry.mandate_service` — ``check_mandate`` and ``check_age``: what the SOAP
   services call (RULES §2, §3);
-* :mod:`~gateway.registry.client` — ``RegistryClient``: zeep over ``wsdl/pmlp-representation.wsdl``
-  with X-Road headers, timeouts and a TTL cache (:mod:`~gateway.registry.cache`);
+* :mod:`~gateway.registry.client` — ``RegistryClient``: the contract of
+  ``wsdl/pmlp-representation.wsdl`` called through the lean
+  :mod:`~gateway.registry.caller` (a prepared request template, one bounded POST, the answer
+  checked against the schemas and read with lxml), with a TTL cache
+  (:mod:`~gateway.registry.cache`); the prison register's client is built from the same parts;
 * :mod:`~gateway.registry.simulator` — the register's stand-in (``gateway registry-sim``).
 
 See ``docs/registry.md``.

@@ -1,8 +1,9 @@
 """The committed contract of the register service, and the one place that loads it.
 
 The WSDL (``wsdl/pmlp-representation.wsdl``) and its schemas (``schemas/``) are files of the
-repository. The client's zeep reads the WSDL once per process; the simulator validates what it
-receives and what it answers against the same schemas, loaded here once. Every XML parser here is
+repository. The client validates the answers it receives, and the simulator what it receives
+and what it answers, against the same schemas, loaded here once; zeep reads the WSDL in the
+tests that prove the contract. Every XML parser here is
 hardened: no DTDs, no entities, no network, no huge trees.
 """
 
@@ -25,7 +26,7 @@ PMLP_XSD: Path = schema_file("pmlp-representation.xsd")
 XROAD_HEADERS_XSD: Path = schema_file("xroad-headers.xsd")
 XROAD_IDENTIFIERS_XSD: Path = schema_file("xroad-identifiers.xsd")
 CONTRACT_FILES: tuple[Path, ...] = (WSDL_PATH, PMLP_XSD, XROAD_HEADERS_XSD, XROAD_IDENTIFIERS_XSD)
-"""Every file zeep may read; nothing else is loaded, least of all from the network."""
+"""Every file of the contract; zeep reads nothing else, least of all from the network."""
 
 SERVICE_CODE = "getPersonRepresentation"
 SERVICE_VERSION = "v1"

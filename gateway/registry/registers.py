@@ -2,9 +2,10 @@
 
 The population register (PMLP, RULES §2, §3) and the Prison Administration's resocialisation
 register (IeVP, RULES §8, §13) are reached the same way: a committed WSDL and body schema, one
-service code, the X-Road headers of ``schemas/xroad-headers.xsd``. The client transport, the
-answer check and the simulator take a :class:`RegisterContract`, so there is one way of talking
-to a register and one way of simulating it.
+service code, the X-Road headers of ``schemas/xroad-headers.xsd``. The request template, the
+caller with its answer check (:mod:`gateway.registry.caller`) and the simulator take a
+:class:`RegisterContract`, so there is one way of talking to a register and one way of
+simulating it.
 """
 
 from __future__ import annotations
@@ -44,7 +45,7 @@ class RegisterContract:
 
     @property
     def files(self) -> tuple[Path, ...]:
-        """Every file zeep may read for this register; nothing else is loaded."""
+        """Every file of this register's contract (what zeep may read of it; nothing else)."""
         return (self.wsdl, self.body_xsd, contract.XROAD_HEADERS_XSD,
                 contract.XROAD_IDENTIFIERS_XSD)
 

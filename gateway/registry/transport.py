@@ -1,57 +1,30 @@
-"""The HTTP side of the register client: local contract files only, bounded answers.
+"""zeep reading a committed contract: its own files only, never the network, never sending.
 
-zeep's own :class:`zeep.transports.Transport` is used with three restrictions. It loads only
-the committed contract files (never a URL, so parsing the WSDL cannot reach the network). Each
-call gets ``(connect, read)`` timeouts *and* a total deadline of their sum, so a register that
-drips its answer byte by byte is still cut off. An answer larger than
-:data:`~gateway.registry.contract.MAX_MESSAGE_BYTES` is refused. Redirects are not followed:
-any HTTP status but 200 (an answer) and 500 (a SOAP fault) is an error.
+The register clients no longer use zeep (they call through :mod:`gateway.registry.caller`).
+zeep is left at run time only in ``gateway verify --status-from`` (:mod:`gateway.status_query`),
+and there only to read the published WSDL, write the request and read the answer; the HTTP
+exchange is the register clients' bounded POST (:class:`gateway.registry.wire.BoundedPost`).
+:class:`ContractOnlyTransport` is the zeep transport a WSDL is read through: it loads only the
+given contract files (never a URL, so reading the WSDL cannot reach the network) and refuses to
+send anything.
 """
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 from typing import Any
 
-import requests
 import zeep
 from zeep.transports import Transport
 
-from gateway.registry.contract import CONTRACT_FILES, MAX_MESSAGE_BYTES
-
-_CHUNK = 16 * 1024
-
-
-class DeadlineExceeded(Exception):
-    """The whole answer did not arrive within connect + read timeout."""
-
-
-class AnswerTooLarge(Exception):
-    """The answer is larger than any real register answer."""
-
-
-class UnexpectedStatus(Exception):
-    """An HTTP status other than 200 (an answer) or 500 (a SOAP fault): a proxy or X-Road error."""
-
-    def __init__(self, status: int) -> None:
-        super().__init__(status)
-        self.status = status
+from gateway.registry.contract import CONTRACT_FILES
 
 
 class ContractOnlyTransport(Transport):
-    """A zeep transport that reads only the contract files and bounds every call."""
+    """A zeep transport that reads only the contract files and sends nothing."""
 
-    def __init__(self, *, connect_timeout: float, read_timeout: float,
-                 contract_files: tuple[Path, ...] = CONTRACT_FILES) -> None:
-        session = requests.Session()
-        session.trust_env = False  # no proxies, .netrc or CA bundles from the environment
-        session.headers["Accept-Encoding"] = "identity"  # the size bound is the bytes sent
-        super().__init__(  # type: ignore[no-untyped-call]  # zeep is untyped
-            timeout=read_timeout, operation_timeout=None, session=session
-        )
-        self.timeouts = (connect_timeout, read_timeout)
-        self.deadline = connect_timeout + read_timeout
+    def __init__(self, contract_files: tuple[Path, ...] = CONTRACT_FILES) -> None:
+        super().__init__()  # type: ignore[no-untyped-call]  # zeep is untyped
         self._allowed = {path.resolve() for path in contract_files}
 
     def load(self, url: str) -> bytes:
@@ -61,46 +34,22 @@ class ContractOnlyTransport(Transport):
             raise PermissionError("only the committed contract files may be loaded")
         return path.read_bytes()
 
-    def post(self, address: str, message: bytes, headers: dict[str, str]) -> requests.Response:
-        """POST one message; the response's body is read here, within the deadline."""
-        started = time.monotonic()
-        response = self.session.post(
-            address,
-            data=message,
-            headers=headers,
-            timeout=self.timeouts,
-            allow_redirects=False,
-            stream=True,
-        )
-        with response:
-            if response.status_code not in (200, 500):
-                raise UnexpectedStatus(response.status_code)
-            body = bytearray()
-            # read1: whatever has arrived, at most one socket read, so the deadline is checked
-            # between the bytes of a register that drips; the loop ends by EOF, size or time.
-            while chunk := response.raw.read1(_CHUNK, decode_content=True):
-                body += chunk
-                if len(body) > MAX_MESSAGE_BYTES:
-                    raise AnswerTooLarge(len(body))
-                if time.monotonic() - started > self.deadline:
-                    raise DeadlineExceeded
-            # requests has no public way to hand over a body read by hand.
-            response._content = bytes(body)
-        return response
+    def get(self, address: str, params: Any, headers: Any) -> Any:
+        """Nothing is fetched."""
+        raise PermissionError("the contract reader does not GET")
 
-    def get(self, address: str, params: Any, headers: Any) -> requests.Response:
-        """The register is only ever POSTed to."""
-        raise PermissionError("the register client does not GET")
+    def post(self, address: str, message: bytes, headers: dict[str, str]) -> Any:
+        """Nothing is sent through zeep: the caller POSTs with its own bounds."""
+        raise PermissionError("the contract reader does not POST")
 
 
-def contract_client(wsdl: Path, transport: ContractOnlyTransport, plugin: Any) -> Any:
-    """A zeep client for a register's committed ``wsdl``: strict, no DTDs, no entities, nothing
-    fetched but the contract's own files (through ``transport``); ``plugin`` checks answers."""
+def contract_reader(wsdl: Path, contract_files: tuple[Path, ...]) -> Any:
+    """A zeep client for the committed ``wsdl``: strict, no DTDs, no entities, nothing read
+    but ``contract_files``; for writing requests and reading answers, never for sending."""
     return zeep.Client(  # type: ignore[no-untyped-call]  # zeep is untyped
         str(wsdl),
-        transport=transport,
+        transport=ContractOnlyTransport(contract_files),
         settings=zeep.Settings(
             strict=True, forbid_dtd=True, forbid_entities=True, forbid_external=True
         ),
-        plugins=[plugin],
     )

@@ -1,4 +1,4 @@
-"""The zeep client: the X-Road headers it sends, and every answer it must refuse."""
+"""The register client: the X-Road headers it sends, and every answer it must refuse."""
 
 from __future__ import annotations
 
@@ -12,17 +12,30 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
-import requests
 from lxml import etree
-from urllib3.exceptions import ProtocolError, ReadTimeoutError
-from zeep.exceptions import Fault, TransportError, XMLSyntaxError
+from urllib3.exceptions import (
+    ConnectTimeoutError,
+    MaxRetryError,
+    NameResolutionError,
+    NewConnectionError,
+    ProtocolError,
+    ReadTimeoutError,
+)
 
 from gateway.domain.mandate import RegisterRecord, RelationKind, Representative
 from gateway.errors import RegistryUnavailable
 from gateway.ns import XROAD, XROAD_ID
 from gateway.registry.client import RegistryClient, RegistryFailure, classify
+from gateway.registry.failure import (
+    AnswerTooLarge,
+    DeadlineExceeded,
+    MalformedAnswer,
+    RegisterFault,
+    UnexpectedStatus,
+)
 from gateway.registry.server import RunningSimulator
-from gateway.registry.transport import ContractOnlyTransport, DeadlineExceeded, UnexpectedStatus
+from gateway.registry.transport import ContractOnlyTransport
+from gateway.xmlsafe import UnsafeXML
 from tests.registry import people as p
 from tests.registry.conftest import DATA, REGISTER, US, make_settings
 
@@ -195,26 +208,31 @@ def test_answers(
 
 
 _READ_TIMEOUT = ReadTimeoutError(None, "/", "read timed out")  # type: ignore[arg-type]
+_REFUSED = NewConnectionError(None, "connection refused")  # type: ignore[arg-type]
 
 
 @pytest.mark.parametrize(
     ("exc", "failure"),
-    [
-        (requests.ConnectTimeout(), RegistryFailure.TIMEOUT),
-        (requests.ReadTimeout(), RegistryFailure.TIMEOUT),
-        (requests.ConnectionError(_READ_TIMEOUT), RegistryFailure.TIMEOUT),
+    [  # what urllib3 (the lean caller's HTTP) and the caller itself raise
+        (ConnectTimeoutError(), RegistryFailure.TIMEOUT),
         (_READ_TIMEOUT, RegistryFailure.TIMEOUT),
+        (ProtocolError("connection aborted", TimeoutError()), RegistryFailure.TIMEOUT),
+        (MaxRetryError(None, "/", _READ_TIMEOUT), RegistryFailure.TIMEOUT),  # type: ignore[arg-type]
+        (TimeoutError(), RegistryFailure.TIMEOUT),
         (DeadlineExceeded(), RegistryFailure.TIMEOUT),
-        (requests.ConnectionError("refused"), RegistryFailure.UNREACHABLE),
+        (_REFUSED, RegistryFailure.UNREACHABLE),  # a subclass of urllib3's connect timeout
+        (NameResolutionError("register.invalid", None, OSError()), RegistryFailure.UNREACHABLE),  # type: ignore[arg-type]
+        (MaxRetryError(None, "/", _REFUSED), RegistryFailure.UNREACHABLE),  # type: ignore[arg-type]
         (ProtocolError("connection broken"), RegistryFailure.UNREACHABLE),
         (ConnectionResetError(), RegistryFailure.UNREACHABLE),
+        (ConnectionRefusedError(), RegistryFailure.UNREACHABLE),
         (UnexpectedStatus(502), RegistryFailure.FAULT),
-        *[  # zeep's own exceptions (zeep is untyped)
-            (Fault("boom"), RegistryFailure.FAULT),  # type: ignore[no-untyped-call]
-            (TransportError("bad", status_code=502), RegistryFailure.FAULT),  # type: ignore[no-untyped-call]
-            (TransportError("bad", status_code=200), RegistryFailure.MALFORMED),  # type: ignore[no-untyped-call]
-            (XMLSyntaxError("bad"), RegistryFailure.MALFORMED),  # type: ignore[no-untyped-call]
-        ],
+        (RegisterFault("SOAP-ENV:Server"), RegistryFailure.FAULT),
+        (RegisterFault(), RegistryFailure.FAULT),
+        (AnswerTooLarge(300_000), RegistryFailure.MALFORMED),
+        (UnsafeXML("DOCTYPE is not allowed"), RegistryFailure.MALFORMED),
+        (etree.XMLSyntaxError("bad", 1, 1, 1), RegistryFailure.MALFORMED),  # type: ignore[call-arg]
+        (MalformedAnswer("found and person disagree"), RegistryFailure.MALFORMED),
         (KeyError("anything else"), RegistryFailure.MALFORMED),
     ],
 )
@@ -242,8 +260,10 @@ def test_client_reads_the_wsdl_without_the_network(monkeypatch: pytest.MonkeyPat
     ],
 )
 def test_transport_loads_only_the_contract(url: str) -> None:
-    transport = ContractOnlyTransport(connect_timeout=1, read_timeout=1)
+    transport = ContractOnlyTransport()
     with pytest.raises(PermissionError):
         transport.load(url)
     with pytest.raises(PermissionError):
         transport.get(url, {}, {})
+    with pytest.raises(PermissionError):
+        transport.post(url, b"", {})
