@@ -13,7 +13,9 @@ One command: ``python -m bench.results_day [--postgres] [--duration 20]``. It
 4. serves the same mix with signxml's signer instead of ours (``signing.implementation``), and
    with audit group commit on (``audit_group_commit``);
 5. serves the same mix from the floor (``bench/floor.py``) under the same setup and prints the
-   ratio gateway/floor of CPU per request.
+   ratio gateway/floor of CPU per request;
+6. with ``--profile``, serves the mix once more with py-spy sampling the workers and prints
+   where their CPU goes, part by part (``bench/profile.py``).
 
 Every load run is bounded by wrk's duration; all servers bind 127.0.0.1.
 """
@@ -38,6 +40,7 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
+from bench import profile
 from bench.national import generate, personal_code
 from bench.procstat import children, cpu_seconds, rss_mb, tree
 
@@ -275,7 +278,12 @@ def main() -> None:
     parser.add_argument("--fresh", action="store_true", help="drop and reload the data set")
     parser.add_argument("--algorithm", choices=("rsa-sha256", "ecdsa-sha256"),
                         default="rsa-sha256", help="the answers' signature algorithm")
+    parser.add_argument("--profile", action="store_true",
+                        help="after the measured runs, one more run of the mix with py-spy "
+                        "sampling the workers: where their CPU goes (pip install py-spy)")
     args = parser.parse_args()
+    if args.profile and not profile.available():
+        sys.exit("--profile needs py-spy: .venv/bin/pip install py-spy")
     if shutil.which("wrk") is None:
         sys.exit("wrk is needed: apt-get install wrk")
 
@@ -342,7 +350,14 @@ def main() -> None:
             runs.append(wrk(floor_url, mix, seconds=args.duration,
                             connections=args.connections, label="floor: results-day mix",
                             server_pid=floor.pid))
+        if args.profile:
+            shares = profiled_run(env, gw_url, gw_port, mix, args, data_dir, log)
     print_runs(runs)
+    if args.profile:
+        print(f"\nWhere the workers' CPU goes (py-spy, a run of {args.duration} s of the mix "
+              "beside the measured ones):")
+        for part, share in shares:
+            print(f"  {share:6.1%}  {part}")
     gateway_run, edoc_run, signxml_run, single_run, floor_run = runs
     ratio = gateway_run.cpu_ms_per_request / floor_run.cpu_ms_per_request
     print(f"\nCPU per request, gateway/floor: {ratio:.2f}x (target at most 2x)")
@@ -361,6 +376,23 @@ def main() -> None:
           "at most (target under 200)")
     print("(wrk and the register simulator share the same 2 cores; CPU per request counts "
           "only the server's processes)")
+
+
+def profiled_run(env: dict[str, str], gw_url: str, gw_port: int, mix: Path,
+                 args: argparse.Namespace, data_dir: Path, log: Path) -> list[tuple[str, float]]:
+    """The default gateway under the mix once more, each worker sampled by py-spy."""
+    with server(["gateway.cli", "serve", "--port", str(gw_port)], env, gw_url + "healthz",
+                log) as gateway:
+        wrk(gw_url, mix, seconds=5, connections=args.connections, label="warm-up",
+            server_pid=gateway.pid)
+        outputs = [data_dir / f"profile-{pid}.txt" for pid in children(gateway.pid)]
+        samplers = [profile.sample(int(out.stem.split("-")[1]), args.duration, out)
+                    for out in outputs]
+        wrk(gw_url, mix, seconds=args.duration, connections=args.connections,
+            label="profiled", server_pid=gateway.pid)
+        for sampler in samplers:
+            sampler.wait(timeout=args.duration + 60)
+    return profile.summary([out for out in outputs if out.exists()])
 
 
 def _document_bodies(env: dict[str, str], data: Dataset) -> list[str]:
