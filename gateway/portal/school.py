@@ -20,6 +20,7 @@ from gateway.services.access_log import SCHOOL_STAFF
 from gateway.services.decision import Decided
 from gateway.services.report import InstitutionResults, institution_results
 from gateway.store import school
+from gateway.store.db import reading
 from gateway.store.report import institution_name
 
 ZIP_BATCH = 25
@@ -70,7 +71,7 @@ def school_page(engine: Engine, institution: str, session_code: str | None, now:
     """The page of ``institution`` at ``now`` with ``session_code``'s certificates (the
     newest session when ``None``); ``None`` for an unknown institution or a session that is
     not one of its published sessions."""
-    with engine.connect() as conn:
+    with reading(engine) as conn:
         name = institution_name(conn, institution)
         if name is None:
             return None
@@ -90,7 +91,7 @@ def school_certificate(engine: Engine, issuer: DocumentIssuer, institution: str,
                        now: datetime) -> SchoolCertificate | None:
     """The sealed certificate ``number`` if it is a downloadable certificate of the
     institution's graduates at ``now``; ``None`` otherwise (never "forbidden")."""
-    with engine.connect() as conn:
+    with reading(engine) as conn:
         found = school.school_certificate(conn, institution, number, now)
     if found is None or not found.downloadable:
         return None

@@ -14,6 +14,7 @@ from gateway.documents.issue import DocumentIssuer, file_stem
 from gateway.domain.mandate import Reason
 from gateway.services.decision import Decided
 from gateway.store import queries
+from gateway.store.db import reading
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,7 +45,7 @@ class Certificate(Decided):
 
 def student_results(engine: Engine, digits: str, now: datetime) -> StudentResults:
     """The student's own results the portal shows at ``now``."""
-    with engine.connect() as conn:
+    with reading(engine) as conn:
         return StudentResults(queries.portal_results(conn, digits, now))
 
 

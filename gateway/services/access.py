@@ -18,6 +18,7 @@ from gateway.domain.personal_code import PersonalCode
 from gateway.errors import NoMandate, RegistryUnavailable, TooManySubjects
 from gateway.registry.client import RegistryClient
 from gateway.registry.mandate_service import check_mandate
+from gateway.store.db import reading
 from gateway.store.models import AuditRecord
 from gateway.store.types import UtcDateTime
 
@@ -47,7 +48,7 @@ def _asked_before(access: Access, requester: PersonalCode, subject: PersonalCode
                   now: datetime) -> bool:
     params = {"requester": requester.digits, "subject": subject.digits,
               "since": now - access.subject_window}
-    with access.engine.connect() as conn:
+    with reading(access.engine) as conn:
         return conn.scalar(_ASKED_BEFORE, params) is not None
 
 
@@ -63,7 +64,7 @@ def _subjects_asked(access: Access, requester: PersonalCode, now: datetime) -> s
         )
         .limit(access.subject_limit + 1)
     )
-    with access.engine.connect() as conn:
+    with reading(access.engine) as conn:
         return {s for s in conn.scalars(stmt) if s is not None}
 
 

@@ -21,6 +21,7 @@ from gateway.errors import InvalidPeriod
 from gateway.services.access import Access, authorise
 from gateway.services.decision import Decided
 from gateway.store import access_log as store
+from gateway.store.db import reading
 
 MAX_DAYS = 400
 DEFAULT_PAGE = 50
@@ -99,7 +100,7 @@ def access_log(
     after = page
     reason = authorise(access, requester, subject, now)
     since, until = period.instants()
-    with access.engine.connect() as conn:
+    with reading(access.engine) as conn:
         lines, more = store.page(conn, subject.digits, since, until, page_size, after)
         accessors = [_accessor(line, subject.digits, kinds) for line in lines]
         named = store.names(conn, [line.requester_code for line, kind in zip(lines, accessors,

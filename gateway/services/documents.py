@@ -26,6 +26,7 @@ from gateway.registry.mandate_service import check_age
 from gateway.services.access import Access, authorise
 from gateway.services.decision import Decided
 from gateway.store import documents as store
+from gateway.store.db import reading
 
 
 def require_adult(registry: RegistryClient, requester: PersonalCode, now: datetime) -> None:
@@ -64,7 +65,7 @@ def list_documents(
 ) -> DocumentList:
     """The subject's documents issued since 2023 of published sessions, newest first."""
     reason = _admit(access, requester, subject, now)
-    with access.engine.connect() as conn:
+    with reading(access.engine) as conn:
         rows = store.visible_documents(conn, subject.digits, now)
     return DocumentList(subject, rows, reason)
 
@@ -95,7 +96,7 @@ def get_document(
 ) -> DownloadedDocument:
     """The sealed e-document, if ``listDocuments`` would show it to this requester."""
     reason = _admit(access, requester, subject, now)
-    with access.engine.connect() as conn:
+    with reading(access.engine) as conn:
         row = store.visible_document(conn, subject.digits, number, now)
     if row is None:
         raise DocumentNotFound("not visible")

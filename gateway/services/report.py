@@ -11,6 +11,7 @@ from sqlalchemy import Engine
 from gateway.errors import InstitutionNotFound
 from gateway.services.decision import Decided
 from gateway.store import report
+from gateway.store.db import reading
 
 MAX_PAGE = 500
 """Most rows one X-Road answer carries; a large school's report comes in pages."""
@@ -47,7 +48,7 @@ def institution_results(
     """The report's rows after ``after`` in id order: a page of ``page_size`` (at most
     :data:`MAX_PAGE`), or all of them when ``page_size`` is ``None``."""
     limit = None if page_size is None else max(1, min(page_size, MAX_PAGE))
-    with engine.connect() as conn:
+    with reading(engine) as conn:
         name = report.institution_name(conn, institution)
         if name is None:
             raise InstitutionNotFound("unknown institution")

@@ -10,6 +10,7 @@ from gateway.domain.personal_code import PersonalCode
 from gateway.services.access import Access, authorise
 from gateway.services.decision import Decided
 from gateway.store import queries
+from gateway.store.db import reading
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,6 +27,6 @@ def exam_results(
 ) -> ExamResults:
     """EP181: passed results since 2010/2011 of published sessions, newest first."""
     reason = authorise(access, requester, subject, now)
-    with access.engine.connect() as conn:
+    with reading(access.engine) as conn:
         rows = queries.passed_results(conn, subject.digits, now)
     return ExamResults(subject=subject, results=rows, reason=reason)

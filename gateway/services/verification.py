@@ -21,6 +21,7 @@ from gateway.domain.personal_code import PersonalCode
 from gateway.errors import TooManyVerifications
 from gateway.services.decision import Decided
 from gateway.store import verification as store
+from gateway.store.db import reading
 
 SERVICE = "verifyCertificate"
 
@@ -59,7 +60,7 @@ class Verification(Decided):
 
 def check_rate(engine: Engine, rule: VerifyLimit, client: str, now: datetime) -> None:
     """Refuse a client that already made ``rule.limit`` verifications in the window."""
-    with engine.connect() as conn:
+    with reading(engine) as conn:
         made = store.calls_since(conn, client, SERVICE, now - rule.window, rule.limit)
     if made >= rule.limit:
         raise TooManyVerifications("rate", limit=rule.limit)
@@ -69,7 +70,7 @@ def verify_certificate(engine: Engine, rule: VerifyLimit, client: str, number: s
                        holder: PersonalCode, now: datetime) -> Verification:
     """The status of certificate ``number`` held by ``holder``, as a third party may see it."""
     check_rate(engine, rule, client, now)
-    with engine.connect() as conn:
+    with reading(engine) as conn:
         row = store.certificate(conn, number, holder.digits, now)
     if row is None:
         return Verification(number, VerificationStatus.NOT_FOUND)
