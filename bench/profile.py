@@ -4,7 +4,11 @@
 it reads the process from outside, the worker runs unchanged) and writes collapsed stacks;
 ``summary(paths)`` gives each part's share of the samples. A sample belongs to the part of the
 innermost frame that matches one, so the shares add up to 100 %: signing inside the answer
-builder counts as signing, a commit inside the audit writer as the audit.
+builder counts as signing, the driver's time as the driver's. ``summary(paths, ours=True)``
+gives it to the gateway's own code that called: the driver's time inside the audit writer
+counts as the audit. py-spy samples threads that are not idle; a thread waiting for
+PostgreSQL's answer inside psycopg counts as busy, so on PostgreSQL the shares are closer to
+wall time than to CPU.
 """
 
 from __future__ import annotations
@@ -56,24 +60,27 @@ def sample(pid: int, seconds: int, out: Path) -> subprocess.Popen[bytes]:
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
 
-def _part(stack: str) -> str:
+def _part(stack: str, *, ours: bool = False) -> str:
+    """The part of the innermost frame that matches one; with ``ours``, of the innermost frame
+    of the gateway's own code (a library's time counts for the gateway code that called it)."""
     for frame in reversed(stack.split(";")):
         found = _FRAME_FILE.search(frame)
-        if found is None:
+        if found is None or (ours and not found.group(1).startswith("gateway/")):
             continue
         for part, pattern in _COMPILED:
             if pattern.search(found.group(1)):
                 return part
-    return "other (idle waits, interpreter)"
+    return "outside the gateway's code (HTTP server, idle)" if ours else "other"
 
 
-def summary(paths: list[Path]) -> list[tuple[str, float]]:
-    """Each part's share of all samples in ``paths``, largest first."""
+def summary(paths: list[Path], *, ours: bool = False) -> list[tuple[str, float]]:
+    """Each part's share of all samples in ``paths``, largest first (``ours``: by the
+    gateway's own code that the time was spent for, see :func:`_part`)."""
     counts: Counter[str] = Counter()
     for path in paths:
         for line in path.read_text(encoding="utf-8", errors="replace").splitlines():
             stack, _, number = line.rpartition(" ")
             if stack and number.isdigit():
-                counts[_part(stack)] += int(number)
+                counts[_part(stack, ours=ours)] += int(number)
     total = sum(counts.values()) or 1
     return [(part, n / total) for part, n in counts.most_common()]

@@ -351,13 +351,15 @@ def main() -> None:
                             connections=args.connections, label="floor: results-day mix",
                             server_pid=floor.pid))
         if args.profile:
-            shares = profiled_run(env, gw_url, gw_port, mix, args, data_dir, log)
+            profiles = profiled_run(env, gw_url, gw_port, mix, args, data_dir, log)
     print_runs(runs)
     if args.profile:
         print(f"\nWhere the workers' CPU goes (py-spy, a run of {args.duration} s of the mix "
-              "beside the measured ones):")
-        for part, share in shares:
-            print(f"  {share:6.1%}  {part}")
+              "beside the measured ones), by the innermost part / by the gateway's own code:")
+        for ours in (False, True):
+            for part, share in profile.summary(profiles, ours=ours):
+                print(f"  {share:6.1%}  {part}")
+            print()
     gateway_run, edoc_run, signxml_run, single_run, floor_run = runs
     ratio = gateway_run.cpu_ms_per_request / floor_run.cpu_ms_per_request
     print(f"\nCPU per request, gateway/floor: {ratio:.2f}x (target at most 2x)")
@@ -379,7 +381,7 @@ def main() -> None:
 
 
 def profiled_run(env: dict[str, str], gw_url: str, gw_port: int, mix: Path,
-                 args: argparse.Namespace, data_dir: Path, log: Path) -> list[tuple[str, float]]:
+                 args: argparse.Namespace, data_dir: Path, log: Path) -> list[Path]:
     """The default gateway under the mix once more, each worker sampled by py-spy."""
     with server(["gateway.cli", "serve", "--port", str(gw_port)], env, gw_url + "healthz",
                 log) as gateway:
@@ -392,7 +394,7 @@ def profiled_run(env: dict[str, str], gw_url: str, gw_port: int, mix: Path,
             label="profiled", server_pid=gateway.pid)
         for sampler in samplers:
             sampler.wait(timeout=args.duration + 60)
-    return profile.summary([out for out in outputs if out.exists()])
+    return [out for out in outputs if out.exists()]
 
 
 def _document_bodies(env: dict[str, str], data: Dataset) -> list[str]:
