@@ -101,7 +101,7 @@ class RegisterSimulator:
         self.base_url = "http://127.0.0.1:8081/"
         """Where this simulator is reached; the server sets it once bound."""
         self.stopping = threading.Event()
-        """Set on shutdown: cuts delays short."""
+        """Set on shutdown: cuts delays short, the delayed requests unanswered (HTTP 503)."""
         self.last_request: bytes | None = None
         """The last POSTed message, as received (tests validate its headers)."""
         self._lock = threading.Lock()
@@ -160,8 +160,10 @@ class RegisterSimulator:
             return self._fault("Client.InvalidRequest", "a Content-Length up to 256 KiB is needed")
         data = environ["wsgi.input"].read(length)
         self.last_request = data
-        if self.delay > 0:
-            self.stopping.wait(self.delay)
+        if self.delay > 0 and self.stopping.wait(self.delay):
+            # Shut down before the delay ran out: a slow register never answered this one, so
+            # neither does its stand-in (an answer now would come sooner than "slow" promises).
+            return "503 Service Unavailable", "text/plain", b"shutting down\n"
         if self.fail is FailMode.ERROR:
             return self._fault("Server.RegisterError", "the register failed (simulated)")
         if self.fail is FailMode.GARBAGE:

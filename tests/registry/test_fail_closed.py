@@ -206,3 +206,29 @@ def test_nothing_listens_on_a_closed_port() -> None:
         port = sock.getsockname()[1]
     with pytest.raises(OSError), socket.create_connection(("127.0.0.1", port), timeout=1):
         pass
+
+
+def test_a_slow_register_that_stops_leaves_its_waiting_calls_unanswered(
+    family: RegisterFixture,
+) -> None:
+    """The simulator's shutdown cuts a delay short without answering: the waiting call is
+    refused, never allowed by an answer that came sooner than the register's "slow" promised."""
+    with start_simulator(family, REGISTER, delay=30.0) as slow:
+        client = RegistryClient(make_settings(slow.url, registry_connect_timeout=1.0,
+                                              registry_read_timeout=10.0))
+        outcome: list[object] = []
+
+        def ask() -> None:
+            try:
+                outcome.append(check_mandate(client, p.MOTHER, p.ANNA, NOW))
+            except Exception as exc:  # the outcome is what is asserted
+                outcome.append(exc)
+
+        waiting = threading.Thread(target=ask)
+        waiting.start()
+        time.sleep(0.5)  # the call is waiting inside the simulator's delay
+        slow.stop()
+        waiting.join(timeout=10)
+        client.close()
+    assert outcome == [Decision(False, Reason.REGISTRY_UNAVAILABLE)]
+    assert slow.app.counters()["answers"] == 0
