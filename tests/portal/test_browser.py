@@ -186,6 +186,19 @@ def gateway_verify(stand: BrowserStand, path: Path) -> None:
     assert verified.stdout.strip().endswith(": valid")
 
 
+def sign_in_with(browser: WebDriver, stand: BrowserStand, provider: str, login: str,
+                 lands_on: str) -> None:
+    """From the Latvian home page through the e-journal's form, until element ``lands_on``."""
+    wait = WebDriverWait(browser, 30)
+    browser.get(f"{stand.portal}lang/lv")
+    browser.find_element(By.ID, f"login-{provider}").click()
+    wait.until(expected_conditions.presence_of_element_located((By.ID, "password")))
+    browser.find_element(By.ID, "login").send_keys(login)
+    browser.find_element(By.ID, "password").send_keys("demo")
+    browser.find_element(By.ID, "submit").click()
+    wait.until(expected_conditions.presence_of_element_located((By.ID, lands_on)))
+
+
 def test_the_whole_journey(browser: WebDriver, stand: BrowserStand) -> None:
     wait = WebDriverWait(browser, 20)
     browser.get(stand.portal)
@@ -279,14 +292,7 @@ def test_the_school_journey(browser: WebDriver, stand: BrowserStand) -> None:
     """A school administrator (RULES §12): sign in with E-klase, the graduates' certificates of
     the newest session, one .edoc, all as a ZIP, the VIIS report as .xlsx; every file checked."""
     wait = WebDriverWait(browser, 30)
-    browser.get(f"{stand.portal}lang/lv")
-    browser.find_element(By.ID, "login-eklase").click()
-    wait.until(expected_conditions.presence_of_element_located((By.ID, "password")))
-    browser.find_element(By.ID, "login").send_keys("cesvaine.admin")
-    browser.find_element(By.ID, "password").send_keys("demo")
-    browser.find_element(By.ID, "submit").click()
-
-    wait.until(expected_conditions.presence_of_element_located((By.ID, "certificates")))
+    sign_in_with(browser, stand, "eklase", "cesvaine.admin", "certificates")
     assert browser.current_url == f"{stand.portal}school"
     assert browser.find_element(By.TAG_NAME, "h1").text == "Skolas absolventu sertifikāti"
     assert "Cesvaines vidusskola, 4413900133" in browser.find_element(By.ID, "institution").text
@@ -336,13 +342,7 @@ def test_the_school_journey(browser: WebDriver, stand: BrowserStand) -> None:
 def test_a_student_gets_no_school_page_in_the_browser(browser: WebDriver,
                                                       stand: BrowserStand) -> None:
     wait = WebDriverWait(browser, 20)
-    browser.get(f"{stand.portal}lang/lv")
-    browser.find_element(By.ID, "login-eklase").click()
-    wait.until(expected_conditions.presence_of_element_located((By.ID, "password")))
-    browser.find_element(By.ID, "login").send_keys("anna.berzina")
-    browser.find_element(By.ID, "password").send_keys("demo")
-    browser.find_element(By.ID, "submit").click()
-    wait.until(expected_conditions.presence_of_element_located((By.ID, "window-note")))
+    sign_in_with(browser, stand, "eklase", "anna.berzina", "window-note")
     assert not browser.find_elements(By.ID, "school-link")
     browser.get(f"{stand.portal}school")
     assert browser.find_element(By.TAG_NAME, "h1").text == "Tikai skolu administratoriem"
