@@ -153,15 +153,32 @@ def parse_message(
     for sibling in (*root.itersiblings(preceding=True), *root.itersiblings()):
         if isinstance(sibling, etree._ProcessingInstruction):
             raise UnsafeXML("processing instructions are not allowed")
-    check_shape(root, limits or XmlLimits())
+    check_shape(root, limits or XmlLimits(), source=(data, codec))
     return root
 
 
-def check_shape(root: etree._Element, limits: XmlLimits) -> None:
+def check_shape(root: etree._Element, limits: XmlLimits, *,
+                source: tuple[bytes, str] | None = None) -> None:
     """Refuse a tree beyond ``limits``, or one holding a processing instruction, an entity or
-    an XInclude element."""
+    an XInclude element.
+
+    With ``source`` (the bytes the tree was parsed from and their codec) a small document is
+    checked without walking it in Python: when its bytes alone bound its counts and lengths
+    below the limits (:func:`_bounded_by_source`), only the depth (in libxml2), the names and
+    XInclude are left to check. Anything else is walked, counting as it goes.
+    """
     for _node in root.iter(etree.PI, etree.Entity):
         raise UnsafeXML("processing instructions and entities are not allowed")
+    if source is not None and _bounded_by_source(*source, limits):
+        for _node in root.iter(*_XINCLUDE_ANY):
+            raise UnsafeXML("XInclude is not allowed")
+        if _deeper_than(limits.max_depth)(root):
+            raise UnsafeXML("too deep")
+        for element in root.iter(etree.Element):
+            if len(element.tag) > limits.max_name or any(
+                    len(name) > limits.max_name for name in element.attrib):
+                raise UnsafeXML("name too long")
+        return
     elements = attributes = namespaces = depth = 0
     scopes: list[dict[str | None, str]] = [{}]
     for event, node in etree.iterwalk(root, events=("start", "end")):
@@ -193,6 +210,38 @@ def check_shape(root: etree._Element, limits: XmlLimits) -> None:
         for text in (node.text, node.tail):
             if text is not None and len(text) > limits.max_text:
                 raise UnsafeXML("text too long")
+
+
+_XINCLUDE_ANY = tuple(f"{namespace}*" for namespace in _XINCLUDE)
+
+
+def _bounded_by_source(data: bytes, codec: str, limits: XmlLimits) -> bool:
+    """Whether the bytes of a document bound its shape within ``limits`` but for depth and
+    names. Sound because a parsed document holds nothing that its bytes do not spell out
+    literally (no DTD, so no entity but the five predefined ones, each shorter than its
+    reference): every element needs a ``<``, every attribute a ``=``, every namespace
+    declaration the letters ``xmlns``, and no text or value holds more characters than the
+    document has bytes. Counting a pattern at any offset only counts more."""
+    return (
+        len(data) <= limits.max_text
+        and data.count("<".encode(codec)) <= limits.max_elements
+        and data.count("=".encode(codec)) <= limits.max_attributes
+        and data.count("xmlns".encode(codec)) <= limits.max_namespaces
+    )
+
+
+_DEPTH_CHECKS = threading.local()
+
+
+def _deeper_than(max_depth: int) -> etree.XPath:
+    """A compiled check, run inside libxml2: has the element an element below it deeper than
+    ``max_depth`` (the element itself at depth 1)? Compiled once per thread and depth, as lxml
+    does not promise that one XPath object may be evaluated by two threads at once."""
+    checks: dict[int, etree.XPath] = _DEPTH_CHECKS.__dict__.setdefault("by_depth", {})
+    check = checks.get(max_depth)
+    if check is None:
+        check = checks[max_depth] = etree.XPath("boolean(" + "/".join(["*"] * max_depth) + ")")
+    return check
 
 
 _SCHEMAS: dict[Path, etree.XMLSchema] = {}

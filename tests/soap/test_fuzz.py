@@ -16,6 +16,7 @@ import time
 from dataclasses import dataclass, field
 from datetime import timedelta
 
+import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 from lxml import etree
@@ -25,7 +26,14 @@ from gateway.errors import GatewayError, InvalidPersonalCode
 from gateway.ns import VPIS
 from gateway.settings import load_settings
 from gateway.soap import contract, envelope, xroad
-from gateway.xmlsafe import UnsafeXML, XmlLimits, parse_message
+from gateway.xmlsafe import (
+    UnsafeXML,
+    XmlLimits,
+    _bounded_by_source,
+    check_shape,
+    hardened_parser,
+    parse_message,
+)
 from tests.domain.reference import new_codes, old_birth_dates, old_code, old_codes, serials
 from tests.soap import envelopes as E
 from tests.stand import REPO
@@ -233,6 +241,75 @@ def test_a_tree_is_refused_exactly_when_it_exceeds_a_limit(tree: Node, limits: X
         assert _too_big(tree, limits), f"refused within the limits: {exc}"
     else:
         assert not _too_big(tree, limits), "accepted beyond the limits"
+
+
+roomy_limits = st.builds(
+    XmlLimits,
+    max_depth=st.integers(4, 7),
+    max_elements=st.integers(10, 30),
+    max_attributes=st.integers(10, 40),
+    max_namespaces=st.integers(4, 12),
+    max_text=st.integers(4000, 10_000),
+    max_name=st.integers(16, 40),
+)
+"""As ``small_limits``, but ``max_text`` above most trees' length in bytes: then the bytes alone
+bound the document but for its depth and names, and the check takes its way without the walk
+(the other limits are crossed now and then, and then the document is walked)."""
+
+
+@FUZZ
+@given(tree=trees, limits=roomy_limits, codec=st.sampled_from(["utf-8", "utf-16"]))
+def test_the_way_without_the_walk_refuses_exactly_what_the_walk_refuses(
+        tree: Node, limits: XmlLimits, codec: str) -> None:
+    data = _serialise(tree).encode(codec)  # UTF-16 with its BOM
+    refused = {}
+    try:
+        parse_message(data, max_bytes=MAX_BYTES, limits=limits)
+        refused["parse_message"] = False
+    except UnsafeXML:
+        refused["parse_message"] = True
+    root = etree.fromstring(data, parser=hardened_parser())
+    try:
+        check_shape(root, limits)  # no source: the walk
+        refused["walk"] = False
+    except UnsafeXML:
+        refused["walk"] = True
+    assert refused == {"parse_message": _too_big(tree, limits), "walk": _too_big(tree, limits)}
+
+
+def test_a_request_is_bounded_by_its_bytes_and_a_bigger_document_is_walked() -> None:
+    request = E.envelope()
+    limits = SETTINGS.xml_limits
+    assert _bounded_by_source(request, "utf-8", limits)
+    assert not _bounded_by_source(b"<a>" + b"x" * limits.max_text + b"</a>", "utf-8", limits)
+    many = b"<a>" + b"<b/>" * limits.max_elements + b"</a>"
+    assert len(many) <= limits.max_text
+    assert not _bounded_by_source(many, "utf-8", limits)
+    with pytest.raises(UnsafeXML, match="too many elements"):
+        parse_message(many, max_bytes=MAX_BYTES, limits=limits)
+    declarations = "".join(f" xmlns:p{n}='urn:{n}'" for n in range(limits.max_namespaces + 1))
+    crowded = f"<a{declarations}/>".encode()
+    assert len(crowded) <= limits.max_text
+    assert not _bounded_by_source(crowded, "utf-8", limits)
+    with pytest.raises(UnsafeXML, match="too many namespace declarations"):
+        parse_message(crowded, max_bytes=MAX_BYTES, limits=limits)
+
+
+@pytest.mark.parametrize(("document", "refusal"), [
+    ("<a>" + "<b>" * 24 + "</b>" * 24 + "</a>", "too deep"),
+    ("<a xmlns:x='urn:" + "u" * 250 + "'><x:b/></a>", "name too long"),
+    ("<a><b " + "c" * 257 + "='1'/></a>", "name too long"),
+    ("<a xmlns:i='http://www.w3.org/2001/XInclude'><i:include href='/etc/passwd'/></a>",
+     "XInclude"),
+    ("<a xmlns:i='http://www.w3.org/2001/XInc&#108;ude'><i:include href='x'/></a>",
+     "XInclude"),
+])
+def test_a_small_document_beyond_a_limit_is_refused_without_the_walk(
+        document: str, refusal: str) -> None:
+    data = document.encode()
+    assert _bounded_by_source(data, "utf-8", SETTINGS.xml_limits)
+    with pytest.raises(UnsafeXML, match=refusal):
+        parse_message(data, max_bytes=MAX_BYTES, limits=SETTINGS.xml_limits)
 
 
 # --- personal codes -------------------------------------------------------------------------
