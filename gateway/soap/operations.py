@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Generic, Protocol, TypeVar, runtime_checkable
+from typing import Any, Generic, Protocol, TypeVar
 
 from lxml import etree
 
@@ -55,7 +55,6 @@ class Decision(Protocol):
     def subjects(self) -> tuple[str, ...]: ...
 
 
-@runtime_checkable
 class NeedsClient(Protocol):
     """A request whose decision depends on the calling X-Road client (verifyCertificate's
     per-client limit): :meth:`Operation.perform` hands it the client the headers named."""
@@ -81,8 +80,11 @@ class Operation(Generic[Req, Res]):
                 now: datetime, audit: AuditEntry) -> etree._Element:
         """Read the request, decide, record the decision in ``audit``, build the answer."""
         request = self.read(payload)
-        if isinstance(request, NeedsClient):
-            request = request.with_client(audit.client or "")
+        # Not isinstance(request, NeedsClient): a runtime-checkable protocol's check walks its
+        # members on every call, and this runs on every request.
+        with_client = getattr(request, "with_client", None)
+        if with_client is not None:
+            request = with_client(audit.client or "")
         if request.subject is not None:  # before deciding: refusals carry it too
             audit.subject_code = request.subject.digits
         result = self.serve(runtime, requester, request, now)
