@@ -40,9 +40,21 @@ make as VERIFIER in one session, reached by the rate-limit test as EMPLOYER."""
 
 
 def free_port() -> int:
+    """A port free now, for a server in another process to bind (another socket may take it
+    meanwhile; an in-process server uses :func:`listening_socket` instead)."""
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return int(s.getsockname()[1])
+
+
+def listening_socket() -> socket.socket:
+    """A socket bound to a free port on 127.0.0.1 and already listening: its port is known
+    before the server that takes it over is built, and no other socket can take the port in
+    between (a client's outgoing connection did, once, between ``free_port`` and the bind)."""
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    sock.listen(128)
+    return sock
 
 
 def wait_for(url: str, process: subprocess.Popen[bytes], seconds: float = 30.0) -> None:

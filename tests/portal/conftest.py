@@ -28,7 +28,7 @@ from gateway.settings import load_settings
 from gateway.store.db import upgrade
 from gateway.store.importer import import_file
 from tests.portal.countries import write_countries
-from tests.stand import free_port
+from tests.stand import listening_socket
 
 NOW = datetime(2026, 11, 28, 10, 0, tzinfo=UTC)
 """The demo data's "today": the 2025/2026 sessions (July 2026) are inside the six months."""
@@ -74,7 +74,8 @@ def portal_settings(portal_url: str, issuer_base: str, countries: Path, **extra:
 def serving_portal(tmp_path: Path, database_url: str, accounts: Any,
                    **extra: Any) -> Iterator[PortalStand]:
     """The demo data in ``database_url``, the simulator, and the portal, all on loopback."""
-    port = free_port()
+    listener = listening_socket()
+    port = listener.getsockname()[1]
     portal_url = f"http://127.0.0.1:{port}/portal/"
     clients = {"vpis-portal": Client("vpis-portal", CLIENT_SECRET, portal_url)}
     with start_provider(ProviderState(accounts, clients)) as provider:
@@ -83,7 +84,9 @@ def serving_portal(tmp_path: Path, database_url: str, accounts: Any,
         runtime = replace(Runtime.build(settings), clock=lambda: NOW)
         upgrade(runtime.engine)
         import_file(runtime.engine, DEMO_DATA)
-        server = make_server("127.0.0.1", port, combined_app(runtime), threaded=True)
+        with listener:  # werkzeug serves on a duplicate of the listening socket
+            server = make_server("127.0.0.1", port, combined_app(runtime), threaded=True,
+                                 fd=listener.fileno())
         thread = threading.Thread(target=server.serve_forever, daemon=True)
         thread.start()
         try:
