@@ -140,15 +140,19 @@ def test_any_text_as_utf8_or_utf16_gives_a_tree_or_a_refusal(text: str) -> None:
 
 # --- the shape limits, against a model of the tree ------------------------------------------
 
-small_limits = st.builds(
-    XmlLimits,
-    max_depth=st.integers(4, 7),
-    max_elements=st.integers(10, 30),
-    max_attributes=st.integers(10, 40),
-    max_namespaces=st.integers(4, 12),
-    max_text=st.integers(64, 100),
-    max_name=st.integers(16, 40),
-)
+def _limits(max_text: st.SearchStrategy[int]) -> st.SearchStrategy[XmlLimits]:
+    return st.builds(
+        XmlLimits,
+        max_depth=st.integers(4, 7),
+        max_elements=st.integers(10, 30),
+        max_attributes=st.integers(10, 40),
+        max_namespaces=st.integers(4, 12),
+        max_text=max_text,
+        max_name=st.integers(16, 40),
+    )
+
+
+small_limits = _limits(st.integers(64, 100))
 """Limits near their smallest allowed values, so that small trees cross each of them."""
 URIS = ["urn:a", "urn:bb", "urn:ccc"]
 
@@ -243,15 +247,7 @@ def test_a_tree_is_refused_exactly_when_it_exceeds_a_limit(tree: Node, limits: X
         assert not _too_big(tree, limits), "accepted beyond the limits"
 
 
-roomy_limits = st.builds(
-    XmlLimits,
-    max_depth=st.integers(4, 7),
-    max_elements=st.integers(10, 30),
-    max_attributes=st.integers(10, 40),
-    max_namespaces=st.integers(4, 12),
-    max_text=st.integers(4000, 10_000),
-    max_name=st.integers(16, 40),
-)
+roomy_limits = _limits(st.integers(4000, 10_000))
 """As ``small_limits``, but ``max_text`` above most trees' length in bytes: then the bytes alone
 bound the document but for its depth and names, and the check takes its way without the walk
 (the other limits are crossed now and then, and then the document is walked)."""
