@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from bench.results_day import Run, targets
+from bench.results_day import Run, best, targets
 
 
 def _run(rps: float, p99: float, cpu: float) -> Run:
@@ -40,3 +40,14 @@ def test_the_figures_are_printed_as_measured() -> None:
                 targets(_run(rps=594, p99=44.3, cpu=2.04), FLOOR)}
     assert measured == {"CPU per request, gateway/floor": "2.04x",
                         "throughput, gateway/floor": "59%", "p99 latency": "44.3 ms"}
+
+
+def test_the_best_of_rounds_takes_each_figure_at_its_best_and_keeps_every_error() -> None:
+    noisy = Run("round 1", 11_100, 15, rps=740, p50_ms=10.5, p99_ms=18.1, errors=1,
+                cpu_ms_per_request=1.65, worker_rss_mb=[100.0, 86.0])
+    quiet = Run("round 2", 27_900, 15, rps=1859, p50_ms=3.8, p99_ms=13.0, errors=0,
+                cpu_ms_per_request=0.99, worker_rss_mb=[100.0, 100.0])
+    both = best([noisy, quiet])
+    assert (both.rps, both.p99_ms, both.cpu_ms_per_request) == (1859, 13.0, 0.99)
+    assert both.errors == 1
+    assert both.requests == 39_000
