@@ -17,16 +17,19 @@ from __future__ import annotations
 import argparse
 import functools
 import io
-import json
 import os
 import random
 import sys
 import time
+import timeit
 from collections import Counter, defaultdict
 from collections.abc import Callable
 from typing import Any
 
-from bench.results_day import REPO, Dataset, env_for, mix_bodies, server
+from sqlalchemy import event
+from sqlalchemy.pool import Pool
+
+from bench.results_day import REPO, _pg_schema, env_for, load_data, mix_bodies, server
 
 STAGES = (
     ("gateway.soap.app", "GatewayApp.soap", "the whole call"),
@@ -90,6 +93,21 @@ def _measure(call: Callable[[bytes], None], bodies: list[bytes], calls: int) -> 
     return (time.process_time() - started) / calls * 1000
 
 
+def _shape_check(body: bytes, limits: Any) -> str:
+    """The shape check of one request, by walking the tree and by the bound its bytes set."""
+    from lxml import etree
+
+    from gateway.xmlsafe import check_shape, hardened_parser
+
+    root = etree.fromstring(body, parser=hardened_parser())
+    ways = {"walked": lambda: check_shape(root, limits),
+            "bounded by its bytes": lambda: check_shape(root, limits, source=(body, "utf-8"))}
+    micro = {name: min(timeit.repeat(way, number=2000, repeat=5)) / 2000 * 1e6
+             for name, way in ways.items()}
+    return "  shape check of one request: " + ", ".join(
+        f"{name} {us:.0f} µs" for name, us in micro.items())
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -107,16 +125,14 @@ def main() -> None:
         sys.exit(f"no data set in {data_dir}: run python -m bench.results_day"
                  f"{' --postgres' if args.postgres else ''} first")
     if args.postgres:
-        sep = "&" if "?" in args.postgres else "?"
-        database_url = f"{args.postgres}{sep}options=-csearch_path%3Dbench_day"
+        database_url = _pg_schema(args.postgres, fresh=False)
     else:
         database_url = f"sqlite:///{data_dir / 'gateway.db'}"
     reg_port = 18191
     env = env_for(data_dir, database_url, f"http://127.0.0.1:{reg_port}/",
                   "http://127.0.0.1:18190/")
     env["GATEWAY_SIGNING__ALGORITHM"] = args.algorithm
-    doc = json.loads(marker.read_text())
-    data = Dataset(doc["self"], doc["owners"], [tuple(f) for f in doc["families"]])
+    data = load_data(data_dir, env, 35_000)  # the marker exists: read, not generated
     bodies = [b.encode() for b in mix_bodies(data, random.Random(11))]
     os.environ.clear()
     os.environ.update(env)
@@ -137,10 +153,15 @@ def main() -> None:
         counted: Counter[str] = Counter()
         for module, dotted, _what in STAGES:
             _wrap(importlib.import_module(module), dotted, spent, counted)
-        gateway_ms = _measure(_caller(gateway_app(settings)), bodies, args.calls)
+        app = gateway_app(settings)
+        checkouts = Counter[str]()
+        event.listen(Pool, "checkout", lambda *_: checkouts.update(["pool"]))
+        gateway_ms = _measure(_caller(app), bodies, args.calls)
         whole = counted["GatewayApp.soap"]
         lines = [f"  {spent[dotted] / whole * 1000:6.3f} ms  {what:<46} ({counted[dotted]} calls)"
                  for _module, dotted, what in STAGES]  # before the floor calls any of them
+        lines.append(f"  database pool check-outs per call: {checkouts['pool'] / whole:.2f}")
+        lines.append(_shape_check(bodies[0], settings.xml_limits))
         floor_ms = _measure(_caller(floor_app(settings)), bodies, args.calls)
     print(f"\n{kind}, {args.calls} calls of the results-day mix (and 300 to warm up), one "
           f"thread, {settings.signing.algorithm}; CPU per call, stage by stage:")
