@@ -180,6 +180,38 @@ class DocumentNotAvailable(ClientError):
     )
 
 
+class RateLimited(ClientError):
+    """A portal client asked more often than its window allows (sign-ins, downloads)."""
+
+    code = "TooManyRequests"
+    message_lv = "Pārāk daudz pieprasījumu. Lūdzu, mēģiniet pēc brīža."
+    message_en = "Too many requests. Please try again in a moment."
+
+
+class FormExpired(ClientError):
+    """A portal form came back without this session's anti-forgery token."""
+
+    code = "FormExpired"
+    message_lv = "Veidlapas derīgums beidzies. Lūdzu, atveriet lapu no jauna."
+    message_en = "The form has expired. Please open the page again."
+
+
+class SchoolStaffOnly(ClientError):
+    """A school route page asked for by a signed-in account that administers no school."""
+
+    code = "SchoolStaffOnly"
+    message_lv = "Šī lapa ir skolu administratoriem."
+    message_en = "This page is for school administrators."
+
+
+class SignInRefused(ClientError):
+    """The e-journal did not vouch for the person (``detail`` says why; never shown)."""
+
+    code = "SignInRefused"
+    message_lv = "Pieslēgšanās neizdevās."
+    message_en = "Signing in failed."
+
+
 class VersionMismatch(GatewayError):
     """Not a SOAP 1.1 envelope (SOAP 1.1 §4.4.1)."""
 
@@ -262,6 +294,12 @@ class AppealTooLate(ClientError):
 
 class InternalError(ServerError):
     code = "InternalError"
+
+
+class SignInUnavailable(ServerError):
+    """The e-journal's sign-in could not be reached."""
+
+    code = "SignInUnavailable"
 
 
 class ImportRejected(GatewayError):

@@ -11,11 +11,11 @@ from typing import Any
 
 from flask import Flask, Response, g, request, session
 
-from gateway.portal import views
+from gateway.portal import school, sign_in, student
 from gateway.portal.auth import register_providers
 from gateway.portal.cookie import SealedCookieSessionInterface
 from gateway.portal.geo import CountryDatabase, client_address, networks
-from gateway.portal.school_views import register_school
+from gateway.portal.pages import page, register_error_pages
 from gateway.portal.security import (
     RateLimiter,
     content_security_policy,
@@ -24,9 +24,14 @@ from gateway.portal.security import (
 )
 from gateway.portal.settings import PortalSettings
 from gateway.portal.texts import LANGUAGES, TEXTS
+from gateway.portal.web import Web
 from gateway.runtime import Runtime
 
 log = logging.getLogger(__name__)
+
+
+BLUEPRINTS = (sign_in.pages, student.pages, school.pages)
+"""The portal's pages, by who may see them: anyone, a signed-in student, a school's staff."""
 
 
 def country_database_path(settings: PortalSettings, data_dir: Path) -> Path:
@@ -66,7 +71,7 @@ def create_portal(runtime: Runtime) -> Flask:
         MAX_CONTENT_LENGTH=16 * 1024,
         TEMPLATES_AUTO_RELOAD=False,
     )
-    portal = views.Portal(
+    portal = Web(
         runtime=runtime,
         settings=settings,
         oauth=register_providers(app, settings),
@@ -91,7 +96,7 @@ def create_portal(runtime: Runtime) -> Flask:
         country = portal.countries.country(g.client) if portal.countries else None
         # the stylesheet is public and lets the refusal page itself look right
         if country not in settings.allowed_countries and request.endpoint != "static":
-            return views.page(403, "forbidden_title", "forbidden_text", both_languages=True)
+            return page(403, "forbidden_title", "forbidden_text", both_languages=True)
         seen = session.get("seen")
         if "code" in session and (not isinstance(seen, (int, float))
                                   or time.time() - seen > settings.session_minutes * 60):
@@ -114,6 +119,7 @@ def create_portal(runtime: Runtime) -> Flask:
         return {"t": TEXTS[lang], "lang": lang, "csrf_token": csrf_token(session)}
 
     app.add_template_filter(percent, "pct")
-    views.register(app, portal)
-    register_school(app, portal)
+    for blueprint in BLUEPRINTS:
+        app.register_blueprint(blueprint)
+    register_error_pages(app)
     return app

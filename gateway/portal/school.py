@@ -1,128 +1,148 @@
-"""What the school route decides for a signed-in school administrator (RULES §12), without HTTP
-or audit writes: each function returns its decision (a :class:`~gateway.services.decision.Decided`)
-and the caller writes the audit records (RULES §7), one per document handed out.
+"""The school route's pages (RULES §12): a school administrator's graduates' certificates of a
+session, one ``.edoc`` or all of them as one streamed ZIP, and the VIIS report as ``.xlsx``.
 
-The e-journal vouches for the staff member and for the institutions they administer; the
-caller passes only an institution of that list. Everything here is that institution's own
-graduates' and published sessions' only; anything else is "not found" (``None``).
+Who may: a signed-in e-journal account whose ID token named the institution among those it
+administers (:mod:`gateway.portal.auth`); the institution travels in the query and must be one
+of the session's. Each view decides through the services floor (:mod:`gateway.services.school`)
+and the one audit step, with the staff member as the requester: the page and the report once
+(their graduates as the record's further subjects), every certificate once, each before its
+bytes leave (RULES §7).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from dataclasses import dataclass
-from datetime import date, datetime
+import functools
+import io
+import logging
+from collections.abc import Callable, Iterator
+from datetime import date
+from typing import Any
 
-from sqlalchemy import Engine
+from flask import Blueprint, Response, redirect, render_template, request, session, url_for
+from werkzeug.exceptions import NotFound
 
-from gateway.documents.issue import DocumentIssuer, file_stem
-from gateway.services.access_log import SCHOOL_STAFF
-from gateway.services.decision import Decided
-from gateway.services.report import InstitutionResults, institution_results
-from gateway.store import school
-from gateway.store.db import reading
-from gateway.store.report import institution_name
+from gateway.documents.issue import EDOC_MIME
+from gateway.documents.workbook import write_workbook
+from gateway.documents.zipstream import stream_zip
+from gateway.domain.age import RIGA, riga_date
+from gateway.errors import InvalidRequest, SchoolStaffOnly
+from gateway.portal.student import attachment
+from gateway.portal.texts import school_year
+from gateway.portal.web import signed_in, web
+from gateway.registry.redact import pseudonym
+from gateway.services import school
 
-ZIP_BATCH = 25
-"""Certificates sealed (or read) and audited together before their bytes are sent."""
+log = logging.getLogger(__name__)
 
+pages = Blueprint("school", __name__)
 
-@dataclass(frozen=True, slots=True)
-class SchoolPage(Decided):
-    """The school page: the institution, its sessions, and one session's certificates."""
-
-    institution: str
-    institution_name: str
-    sessions: list[school.SchoolSession]
-    session: school.SchoolSession | None
-    certificates: list[school.GraduateCertificate]
-    reason: str = SCHOOL_STAFF
-
-    @property
-    def documents(self) -> tuple[str, ...]:
-        return tuple(c.number for c in self.certificates)
-
-    @property
-    def subjects(self) -> tuple[str, ...]:
-        return tuple(dict.fromkeys(c.personal_code for c in self.certificates))
-
-    @property
-    def downloadable(self) -> list[school.GraduateCertificate]:
-        """The certificates that may be downloaded (not superseded or revoked, RULES §13)."""
-        return [c for c in self.certificates if c.downloadable]
+PAGE_SERVICE = "portal.school.list"
+CERTIFICATE_SERVICE = "portal.school.certificate"
+ZIP_SERVICE = "portal.school.zip"
+REPORT_SERVICE = "portal.school.report"
+XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+LEVELS = ("basic", "secondary")
 
 
-@dataclass(frozen=True, slots=True)
-class SchoolCertificate(Decided):
-    """One graduate's sealed certificate, the same ``.edoc`` EP226 serves."""
-
-    certificate: school.GraduateCertificate
-    file_name: str
-    content: bytes
-    reason: str = SCHOOL_STAFF
-
-    @property
-    def documents(self) -> tuple[str, ...]:
-        return (self.certificate.number,)
+def _institution(schools: list[str]) -> str:
+    """The institution the request names (default: the first), if the user administers it."""
+    wanted = request.args.get("institution", "")[:20] or schools[0]
+    if wanted not in schools:
+        raise NotFound()
+    return wanted
 
 
-def school_page(engine: Engine, institution: str, session_code: str | None, now: datetime
-                ) -> SchoolPage | None:
-    """The page of ``institution`` at ``now`` with ``session_code``'s certificates (the
-    newest session when ``None``); ``None`` for an unknown institution or a session that is
-    not one of its published sessions."""
-    with reading(engine) as conn:
-        name = institution_name(conn, institution)
-        if name is None:
-            return None
-        sessions = school.school_sessions(conn, institution, now)
-        if session_code is None:
-            chosen = sessions[0] if sessions else None
-        else:
-            chosen = next((s for s in sessions if s.code == session_code), None)
-            if chosen is None:
-                return None
-        certificates = ([] if chosen is None else
-                        school.school_certificates(conn, institution, chosen.code, now))
-    return SchoolPage(institution, name, sessions, chosen, certificates)
+def _report_parameters() -> tuple[date, str]:
+    try:
+        chosen = date.fromisoformat(request.args.get("date", "")[:10])
+    except ValueError:
+        raise InvalidRequest("report date") from None
+    level = request.args.get("education", "")
+    if level not in LEVELS or not 2000 <= chosen.year <= 2100:
+        raise InvalidRequest("report parameters")
+    return chosen, level
 
 
-def school_certificate(engine: Engine, issuer: DocumentIssuer, institution: str, number: str,
-                       now: datetime) -> SchoolCertificate | None:
-    """The sealed certificate ``number`` if it is a downloadable certificate of the
-    institution's graduates at ``now``; ``None`` otherwise (never "forbidden")."""
-    with reading(engine) as conn:
-        found = school.school_certificate(conn, institution, number, now)
-    if found is None or not found.downloadable:
-        return None
-    return SchoolCertificate(found, f"{file_stem(number)}.edoc", issuer.edoc(engine, number))
+def staff_only(view: Callable[[str, str], Any]) -> Callable[[], Any]:
+    """The view for a school administrator, called with (staff member, institution); home for
+    nobody signed in, 403 for a student, 404 for an institution not theirs."""
+
+    @functools.wraps(view)
+    def checked() -> Any:
+        digits = signed_in()
+        if digits is None:
+            return redirect(url_for("sign_in.home"))
+        schools = session.get("schools")
+        if not isinstance(schools, list) or not schools:
+            raise SchoolStaffOnly("no school role")
+        return view(digits, _institution(schools))
+
+    return checked
 
 
-def certificates_in_batches(engine: Engine, issuer: DocumentIssuer,
-                            certificates: list[school.GraduateCertificate]
-                            ) -> Iterator[list[SchoolCertificate]]:
-    """The sealed certificates of ``certificates`` (checked by :func:`school_page`), a batch
-    of :data:`ZIP_BATCH` at a time: the caller audits a batch before it sends it."""
-    for start in range(0, len(certificates), ZIP_BATCH):
-        yield [
-            SchoolCertificate(c, f"{file_stem(c.number)}.edoc", issuer.edoc(engine, c.number))
-            for c in certificates[start:start + ZIP_BATCH]
-        ]
+@pages.get("/school")
+@staff_only
+def home(digits: str, institution: str) -> Any:
+    portal = web()
+    runtime = portal.runtime
+    chosen = request.args.get("session", "")[:16] or None
+    shown = portal.decide(PAGE_SERVICE, digits, lambda: school.school_page(
+        runtime.engine, institution, chosen, runtime.clock()))
+    return render_template(
+        "school.html", shown=shown, schools=session.get("schools"),
+        today=riga_date(runtime.clock()), school_year=school_year, next_page="school",
+        provider=portal.provider(session.get("provider", "")))
 
 
-@dataclass(frozen=True, slots=True)
-class SchoolReport(Decided):
-    """The VIIS report for the school's staff: every person in it is a subject."""
+@pages.get("/school/certificate")
+@staff_only
+def certificate(digits: str, institution: str) -> Any:
+    portal = web()
+    portal.limit(portal.school_downloads)
+    runtime = portal.runtime
+    number = request.args.get("number", "")[:64]
+    found = portal.decide(CERTIFICATE_SERVICE, digits, lambda: school.school_certificate(
+        runtime.engine, runtime.issuer, institution, number, runtime.clock()))
+    return attachment(found.content, EDOC_MIME, found.file_name)
 
-    report: InstitutionResults
-    reason: str = SCHOOL_STAFF
 
-    @property
-    def subjects(self) -> tuple[str, ...]:
-        return self.report.subjects
+@pages.get("/school/certificates.zip")
+@staff_only
+def certificates_zip(digits: str, institution: str) -> Any:
+    portal = web()
+    portal.limit(portal.school_downloads)
+    runtime = portal.runtime
+    shown = school.school_page(runtime.engine, institution,
+                               request.args.get("session", "")[:16] or None, runtime.clock())
+    if shown.session is None or not shown.downloadable:
+        raise NotFound()
+    log.info("portal: %s downloads %d certificates of %s as a ZIP", pseudonym(digits),
+             len(shown.downloadable), institution)
+
+    def entries() -> Iterator[tuple[str, bytes]]:
+        for batch in school.certificates_in_batches(runtime.engine, runtime.issuer,
+                                                    shown.downloadable):
+            portal.record(ZIP_SERVICE, digits, batch)  # committed before the batch is sent
+            for item in batch:
+                yield item.file_name, item.content
+
+    modified = runtime.clock().astimezone(RIGA)
+    name = f"{institution}-{shown.session.code}-sertifikati.zip"
+    return Response(stream_zip(entries(), modified), mimetype="application/zip",
+                    headers={"Content-Disposition": f'attachment; filename="{name}"'},
+                    direct_passthrough=True)
 
 
-def school_report(engine: Engine, institution: str, level: str, selection_date: date,
-                  now: datetime) -> SchoolReport:
-    """The VIIS report of the institution (RULES §12): the same rows VIIS fetches."""
-    return SchoolReport(institution_results(engine, institution, level, selection_date, now))
+@pages.get("/school/report.xlsx")
+@staff_only
+def report(digits: str, institution: str) -> Any:
+    portal = web()
+    runtime = portal.runtime
+    chosen, level = _report_parameters()
+    now = runtime.clock()
+    made = portal.decide(REPORT_SERVICE, digits, lambda: school.school_report(
+        runtime.engine, institution, level, chosen, now))
+    out = io.BytesIO()
+    write_workbook(made.report, out, now)
+    name = f"VIIS-{institution}-{level}-{chosen.isoformat()}.xlsx"
+    return attachment(out.getvalue(), XLSX_MIME, name)

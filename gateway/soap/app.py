@@ -30,6 +30,7 @@ from gateway.errors import (
 )
 from gateway.ns import VPIS, XROAD, XROAD_ID
 from gateway.runtime import Runtime
+from gateway.services.audited import record_error
 from gateway.signing.enveloped import sign_payload
 from gateway.soap import answers, contract, envelope, xroad
 from gateway.soap import problems as P
@@ -100,16 +101,11 @@ class GatewayApp:
         call = Call(runtime=self.runtime, now=now, audit=audit.AuditEntry(at=now))
         try:
             status, body = self._answer(environ, call)
-            call.audit.outcome = "allowed"
-        except GatewayError as exc:
-            status, body = exc.http_status, fault_envelope(exc)
-            call.audit.outcome = "error" if exc.side == "Server" else "refused"
-            call.audit.reason = exc.code
-        except Exception:
-            log.exception("call %s failed", call.audit.message_id)
-            error = InternalError()
+        except Exception as exc:
+            if not isinstance(exc, GatewayError):
+                log.exception("call %s failed", call.audit.message_id)
+            error = record_error(call.audit, exc)
             status, body = error.http_status, fault_envelope(error)
-            call.audit.outcome, call.audit.reason = "error", error.code
         written = time.perf_counter()
         try:
             record_id = self._write_audit(call.audit)

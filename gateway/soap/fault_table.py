@@ -27,7 +27,9 @@ A refusal is a SOAP 1.1 fault (README, "The services"): `faultcode` `soapenv:Cli
 the code and the message in Latvian (`lang="lv"`) and English (`lang="en"`). An
 `InvalidRequest` fault adds, after the message, which rule of the request was broken (second
 table); nothing the caller sent is repeated. (`ImportRejected` and `ConfigurationError`, with
-its `ProductionRefused`, are errors of the command line, never sent as faults.)
+its `ProductionRefused`, are errors of the command line; `RateLimited`, `FormExpired`,
+`SchoolStaffOnly`, `SignInRefused` and `SignInUnavailable` are the portal's, shown as pages;
+none is sent as a fault.)
 
 | class | code | faultcode | HTTP | Latvian | English |
 |---|---|---|---|---|---|
@@ -35,8 +37,10 @@ its `ProductionRefused`, are errors of the command line, never sent as faults.)
 
 
 _BASES = (GatewayError, errors.ClientError, errors.ServerError)
-_NOT_FAULTS = ("ImportRejected", "ConfigurationError", "ProductionRefused")
-"""Errors of the command line (``gateway import``, settings), never sent as a fault."""
+_NOT_FAULTS = ("ImportRejected", "ConfigurationError", "ProductionRefused", "RateLimited",
+               "FormExpired", "SchoolStaffOnly", "SignInRefused", "SignInUnavailable")
+"""Errors of the command line (``gateway import``, settings) and of the portal's pages
+(:mod:`gateway.portal.pages`), never sent as a fault."""
 
 
 def _errors() -> list[type[GatewayError]]:

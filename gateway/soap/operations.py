@@ -29,6 +29,7 @@ from gateway.services import appeals, verification
 from gateway.services import documents as ep226
 from gateway.services import report as viis
 from gateway.services import results as ep181
+from gateway.services.audited import Decision, record_decision
 from gateway.settings import Settings
 from gateway.soap import answers, answers_status, requests, requests_status
 from gateway.store.audit import AuditEntry
@@ -39,20 +40,6 @@ class Request(Protocol):
 
     @property
     def subject(self) -> PersonalCode | None: ...
-
-
-class Decision(Protocol):
-    """What a service function decided, for the audit record (RULES §7; see
-    :class:`gateway.services.decision.Decided`)."""
-
-    @property
-    def reason(self) -> str: ...
-
-    @property
-    def documents(self) -> tuple[str, ...]: ...
-
-    @property
-    def subjects(self) -> tuple[str, ...]: ...
 
 
 class NeedsClient(Protocol):
@@ -88,9 +75,7 @@ class Operation(Generic[Req, Res]):
         if request.subject is not None:  # before deciding: refusals carry it too
             audit.subject_code = request.subject.digits
         result = self.serve(runtime, requester, request, now)
-        audit.reason = str(result.reason)
-        audit.documents = list(result.documents)
-        audit.subjects = list(result.subjects)
+        record_decision(audit, result)
         return self.answer(result)
 
 

@@ -42,7 +42,7 @@ def test_a_lying_id_token_is_refused(stand: PortalStand, lie: Misbehaviour, reas
     stand.provider.state.misbehaviour = lie
     browser = requests.Session()
     callback = start_sign_in(stand, "anna.berzina", session=browser)
-    with caplog.at_level(logging.WARNING, logger="gateway.portal.views"):
+    with caplog.at_level(logging.WARNING, logger="gateway.portal.sign_in"):
         refused(stand, browser, callback)
     (line,) = [r.getMessage() for r in caplog.records if "refused" in r.getMessage()]
     assert reason in line

@@ -1,7 +1,10 @@
-"""What the portal decides for a signed-in student (RULES §11), without HTTP or audit writes:
-each function returns its decision (a :class:`~gateway.services.decision.Decided`) and the
-caller writes the audit record (RULES §7). The student is always the subject: ``reason`` is
-``self``, the e-journal having vouched for who they are."""
+"""What the eksameni.gov.lv portal decides for a signed-in student (RULES §11).
+
+The student is always the subject: the e-journal vouched for who they are, so ``reason`` is
+``self``. Each function returns its decision (a :class:`~gateway.services.decision.Decided`)
+or raises an error of :mod:`gateway.errors`; the route audits either through
+:mod:`gateway.services.audited`.
+"""
 
 from __future__ import annotations
 
@@ -12,6 +15,7 @@ from sqlalchemy import Engine
 
 from gateway.documents.issue import DocumentIssuer, file_stem
 from gateway.domain.mandate import Reason
+from gateway.errors import DocumentNotFound
 from gateway.services.decision import Decided
 from gateway.store import queries
 from gateway.store.db import reading
@@ -21,6 +25,7 @@ from gateway.store.db import reading
 class StudentResults(Decided):
     """The results page: the rows, and the certificates it offers."""
 
+    student: str
     rows: list[queries.PortalRow]
     reason: Reason = Reason.SELF
 
@@ -28,11 +33,16 @@ class StudentResults(Decided):
     def documents(self) -> tuple[str, ...]:
         return tuple(r.certificate_number for r in self.rows if r.certificate_number)
 
+    @property
+    def subject_code(self) -> str:
+        return self.student
+
 
 @dataclass(frozen=True, slots=True)
 class Certificate(Decided):
     """A downloaded certificate: the same sealed ``.edoc`` EP226 serves."""
 
+    student: str
     number: str
     file_name: str
     content: bytes
@@ -42,17 +52,22 @@ class Certificate(Decided):
     def documents(self) -> tuple[str, ...]:
         return (self.number,)
 
+    @property
+    def subject_code(self) -> str:
+        return self.student
+
 
 def student_results(engine: Engine, digits: str, now: datetime) -> StudentResults:
     """The student's own results the portal shows at ``now``."""
     with reading(engine) as conn:
-        return StudentResults(queries.portal_results(conn, digits, now))
+        return StudentResults(digits, queries.portal_results(conn, digits, now))
 
 
 def student_certificate(engine: Engine, issuer: DocumentIssuer, digits: str, number: str,
-                        now: datetime) -> Certificate | None:
-    """The sealed certificate ``number`` if the results page would offer it to this student
-    at ``now`` (own, passed, session shown); ``None`` otherwise (never "forbidden")."""
+                        now: datetime) -> Certificate:
+    """The sealed certificate ``number`` if the results page offers it to this student at
+    ``now`` (own, passed, session shown, downloadable); else :class:`DocumentNotFound` (never
+    "forbidden")."""
     if number not in student_results(engine, digits, now).documents:
-        return None
-    return Certificate(number, f"{file_stem(number)}.edoc", issuer.edoc(engine, number))
+        raise DocumentNotFound("not offered")
+    return Certificate(digits, number, f"{file_stem(number)}.edoc", issuer.edoc(engine, number))
