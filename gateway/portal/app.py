@@ -3,8 +3,8 @@
 
 from __future__ import annotations
 
+import hashlib
 import logging
-import time
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -17,15 +17,16 @@ from gateway.portal.cookie import SealedCookieSessionInterface
 from gateway.portal.geo import CountryDatabase, client_address, networks
 from gateway.portal.pages import page, register_error_pages
 from gateway.portal.security import (
-    RateLimiter,
+    SharedLimit,
     content_security_policy,
     csrf_token,
     security_headers,
 )
 from gateway.portal.settings import PortalSettings
 from gateway.portal.texts import LANGUAGES, TEXTS
-from gateway.portal.web import Web
+from gateway.portal.web import Web, wall_clock
 from gateway.runtime import Runtime
+from gateway.store import sessions
 
 log = logging.getLogger(__name__)
 
@@ -71,18 +72,24 @@ def create_portal(runtime: Runtime) -> Flask:
         MAX_CONTENT_LENGTH=16 * 1024,
         TEMPLATES_AUTO_RELOAD=False,
     )
+    secret = hashlib.sha256(b"vpis-portal-rate\0" + settings.secret_key.encode()).digest()
+
+    def limit(scope: str, count: int) -> SharedLimit:
+        return SharedLimit(runtime.engine, scope, count,
+                           timedelta(seconds=settings.rate_window_seconds), secret, wall_clock)
+
     portal = Web(
         runtime=runtime,
         settings=settings,
         oauth=register_providers(app, settings),
         countries=load_countries(country_database_path(settings, runtime.settings.data_dir)),
         trusted=networks(settings.trusted_proxies),
-        sign_ins=RateLimiter(settings.sign_in_limit, settings.rate_window_seconds),
-        downloads=RateLimiter(settings.download_limit, settings.rate_window_seconds),
-        school_downloads=RateLimiter(settings.school_download_limit,
-                                     settings.rate_window_seconds),
+        sign_ins=limit("portal.sign_in", settings.sign_in_limit),
+        downloads=limit("portal.download", settings.download_limit),
+        school_downloads=limit("portal.school", settings.school_download_limit),
     )
     app.extensions["vpis_portal"] = portal
+    idle = timedelta(minutes=settings.session_minutes)
     headers = security_headers(
         content_security_policy(p.issuer for p in settings.providers),
         https=settings.public_url.startswith("https://"),
@@ -97,15 +104,12 @@ def create_portal(runtime: Runtime) -> Flask:
         # the stylesheet is public and lets the refusal page itself look right
         if country not in settings.allowed_countries and request.endpoint != "static":
             return page(403, "forbidden_title", "forbidden_text", both_languages=True)
-        seen = session.get("seen")
-        if "code" in session and (not isinstance(seen, (int, float))
-                                  or time.time() - seen > settings.session_minutes * 60):
-            lang = g.lang
+        if "code" in session and not sessions.alive(runtime.engine, session.get("sid"),
+                                                      wall_clock(), idle):
+            lang = g.lang  # ended: signed out elsewhere, idle too long, or past its lifetime
             session.clear()
             session["lang"] = lang
             g.expired = True
-        elif "code" in session:
-            session["seen"] = int(time.time())
         return None
 
     @app.after_request

@@ -18,7 +18,7 @@ from collections.abc import Callable, Iterator
 from datetime import date
 from typing import Any
 
-from flask import Blueprint, Response, redirect, render_template, request, session, url_for
+from flask import Blueprint, Response, redirect, render_template, request, session
 from werkzeug.exceptions import NotFound
 
 from gateway.documents.issue import EDOC_MIME
@@ -26,7 +26,7 @@ from gateway.documents.workbook import write_workbook
 from gateway.documents.zipstream import stream_zip
 from gateway.domain.age import RIGA, riga_date
 from gateway.errors import InvalidRequest, SchoolStaffOnly
-from gateway.portal.student import attachment
+from gateway.portal.student import attachment, home_url
 from gateway.portal.texts import school_year
 from gateway.portal.web import signed_in, web
 from gateway.registry.redact import pseudonym
@@ -71,7 +71,7 @@ def staff_only(view: Callable[[str, str], Any]) -> Callable[[], Any]:
     def checked() -> Any:
         digits = signed_in()
         if digits is None:
-            return redirect(url_for("sign_in.home"))
+            return redirect(home_url())
         schools = session.get("schools")
         if not isinstance(schools, list) or not schools:
             raise SchoolStaffOnly("no school role")

@@ -1,15 +1,19 @@
-"""Web security of the portal: response headers, CSRF tokens, per-client rate limits."""
+"""Web security of the portal: response headers, CSRF tokens, per-client rate limits shared
+by every worker and instance."""
 
 from __future__ import annotations
 
 import hmac
 import secrets
-import threading
-import time
-from collections import deque
 from collections.abc import Callable, Iterable, MutableMapping
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 from typing import Any
 from urllib.parse import urlsplit
+
+from sqlalchemy import Engine
+
+from gateway.store import rate
 
 CSRF_FIELD = "csrf_token"
 _CSRF_KEY = "csrf"
@@ -67,30 +71,20 @@ def csrf_valid(session: MutableMapping[str, Any], submitted: str | None) -> bool
             and hmac.compare_digest(expected, submitted))
 
 
-class RateLimiter:
-    """At most ``limit`` events per key within ``window`` seconds (sliding window), in this
-    process. ``max_keys`` bounds memory: the oldest key is forgotten first."""
+@dataclass(frozen=True, slots=True)
+class SharedLimit:
+    """At most ``limit`` events of ``scope`` per client address within ``window``, counted in
+    the database (:mod:`gateway.store.rate`): every worker and instance counts together. The
+    address is kept only as a keyed hash."""
 
-    def __init__(self, limit: int, window: float, *, max_keys: int = 100_000,
-                 clock: Callable[[], float] = time.monotonic) -> None:
-        self.limit = limit
-        self.window = window
-        self.max_keys = max_keys
-        self.clock = clock
-        self._events: dict[str, deque[float]] = {}
-        self._lock = threading.Lock()
+    engine: Engine
+    scope: str
+    limit: int
+    window: timedelta
+    secret: bytes
+    clock: Callable[[], datetime]
 
-    def allow(self, key: str) -> bool:
-        """Count one event for ``key``; whether it is within the limit."""
-        now = self.clock()
-        with self._lock:
-            events = self._events.pop(key, None) or deque()
-            while events and events[0] <= now - self.window:
-                events.popleft()
-            allowed = len(events) < self.limit
-            if allowed:
-                events.append(now)
-            self._events[key] = events  # re-inserted: most recent last
-            while len(self._events) > self.max_keys:
-                self._events.pop(next(iter(self._events)))
-            return allowed
+    def allow(self, address: str) -> bool:
+        """Count one event for ``address``; whether it is within the limit."""
+        key = hmac.new(self.secret, address.encode("utf-8", "replace"), "sha256").hexdigest()
+        return rate.allow(self.engine, self.scope, key, self.limit, self.window, self.clock())

@@ -10,7 +10,7 @@ import ipaddress
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 
 PLACEHOLDER_SECRET = "change-me-demo-only-portal-secret-key"  # noqa: S105  (refused in production)
 """The demo's session secret; ``production_problems`` names it."""
@@ -84,6 +84,11 @@ class PortalSettings(BaseModel):
         default=15, ge=1, le=240,
         description="Minutes without a request after which a sign-in ends.",
     )
+    session_max_minutes: int = Field(
+        default=120, ge=5, le=1440,
+        description="Minutes after sign-in at which a session ends however active it is "
+        "(its absolute lifetime; at least session_minutes).",
+    )
     providers: list[Provider] = Field(
         default_factory=_demo_providers,
         description="The e-journals students sign in with (defaults: the local simulator).",
@@ -133,6 +138,14 @@ class PortalSettings(BaseModel):
             raise ValueError("must be an http:// or https:// URL with a host")
         if not parts.path.endswith("/portal/"):
             raise ValueError("must end with /portal/")
+        return value
+
+    @field_validator("session_max_minutes")
+    @classmethod
+    def _lifetime(cls, value: int, info: ValidationInfo) -> int:
+        idle = info.data.get("session_minutes")
+        if isinstance(idle, int) and value < idle:
+            raise ValueError("must be at least session_minutes")
         return value
 
     @field_validator("trusted_proxies")

@@ -4,7 +4,7 @@ callback, sign-out and the language switch."""
 from __future__ import annotations
 
 import logging
-import time
+from datetime import timedelta
 from typing import Any
 
 from flask import Blueprint, g, redirect, render_template, request, session, url_for
@@ -15,8 +15,9 @@ from gateway.portal.auth import SignInFailed, finish_sign_in, redirect_uri
 from gateway.portal.security import CSRF_FIELD, csrf_valid
 from gateway.portal.settings import Provider
 from gateway.portal.texts import LANGUAGES
-from gateway.portal.web import signed_in, web
+from gateway.portal.web import signed_in, wall_clock, web
 from gateway.registry.redact import pseudonym
+from gateway.store import sessions
 
 log = logging.getLogger(__name__)
 
@@ -45,7 +46,7 @@ def check_form() -> None:
 def home() -> Any:
     if signed_in():
         return redirect(_landing(session.get("schools")))
-    notice = ("expired" if g.get("expired") else
+    notice = ("expired" if g.get("expired") or request.args.get("expired") == "1" else
               "signed_out" if request.args.get("signed_out") == "1" else None)
     return render_template("home.html", providers=web().settings.providers, notice=notice)
 
@@ -74,11 +75,15 @@ def callback(name: str) -> Any:
     except SignInFailed as exc:
         log.warning("portal: sign-in through %s refused: %s", provider.name, exc.reason)
         raise SignInRefused(exc.reason) from None
-    lang = g.lang
-    session.clear()  # a new session: nothing of the anonymous one is carried over
+    lang, previous = g.lang, session.get("sid")
+    session.clear()  # a new session with a new id: nothing of the one before is carried over
     session.permanent = True
     digits = who.person.digits
-    session.update(code=digits, provider=provider.name, lang=lang, seen=int(time.time()),
+    sid = sessions.start(portal.runtime.engine, wall_clock(),
+                         timedelta(minutes=portal.settings.session_max_minutes),
+                         timedelta(minutes=portal.settings.session_minutes),
+                         previous if isinstance(previous, str) else None)
+    session.update(code=digits, sid=sid, provider=provider.name, lang=lang,
                    schools=list(who.schools))
     log.info("portal: %s signed in through %s%s", pseudonym(digits), provider.name,
              " as school staff" if who.schools else "")
@@ -88,6 +93,7 @@ def callback(name: str) -> Any:
 @pages.post("/logout")
 def logout() -> Any:
     check_form()
+    sessions.end(web().runtime.engine, session.get("sid"))  # for every copy of the cookie
     lang = g.lang
     session.clear()
     session["lang"] = lang

@@ -8,7 +8,7 @@ import functools
 from collections.abc import Callable
 from typing import Any
 
-from flask import Blueprint, Response, redirect, render_template, request, session, url_for
+from flask import Blueprint, Response, g, redirect, render_template, request, session, url_for
 
 from gateway.documents.issue import EDOC_MIME
 from gateway.portal.texts import school_year
@@ -28,10 +28,15 @@ def student_only(view: Callable[[str], Any]) -> Callable[[], Any]:
     def checked() -> Any:
         digits = signed_in()
         if digits is None:
-            return redirect(url_for("sign_in.home"))
+            return redirect(home_url())
         return view(digits)
 
     return checked
+
+
+def home_url() -> str:
+    """Home, saying why when a session just ended."""
+    return url_for("sign_in.home", expired="1" if g.get("expired") else None)
 
 
 def attachment(content: bytes, mime_type: str, file_name: str) -> Response:

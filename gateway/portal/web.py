@@ -9,8 +9,10 @@ an error page of its own.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import TypeVar
 from uuid import uuid4
 
@@ -19,7 +21,7 @@ from flask import current_app, g, session
 
 from gateway.errors import RateLimited
 from gateway.portal.geo import CountryDatabase, IPNetwork
-from gateway.portal.security import RateLimiter
+from gateway.portal.security import SharedLimit
 from gateway.portal.settings import PortalSettings, Provider
 from gateway.runtime import Runtime
 from gateway.services.audited import AuditStep, Decision
@@ -37,9 +39,9 @@ class Web:
     oauth: OAuth
     countries: CountryDatabase | None
     trusted: tuple[IPNetwork, ...]
-    sign_ins: RateLimiter
-    downloads: RateLimiter
-    school_downloads: RateLimiter
+    sign_ins: SharedLimit
+    downloads: SharedLimit
+    school_downloads: SharedLimit
 
     def __post_init__(self) -> None:
         self._step = AuditStep(self._write)
@@ -68,7 +70,7 @@ class Web:
         """Record decisions already made (a streamed ZIP's batch) in one commit."""
         self._step.record([(self.entry(service, requester), d) for d in decisions])
 
-    def limit(self, limiter: RateLimiter) -> None:
+    def limit(self, limiter: SharedLimit) -> None:
         """Refuse the client over ``limiter``'s rate (:class:`RateLimited`)."""
         if not limiter.allow(g.client):
             raise RateLimited("rate")
@@ -78,6 +80,12 @@ def web() -> Web:
     """The current worker's portal."""
     found: Web = current_app.extensions["vpis_portal"]
     return found
+
+
+def wall_clock() -> datetime:
+    """Now, by the wall clock: sessions and limits run in real time, whatever the runtime's
+    (possibly fixed, demo) clock says."""
+    return datetime.fromtimestamp(time.time(), UTC)
 
 
 def signed_in() -> str | None:

@@ -234,3 +234,30 @@ class AuditSubject(Base):
     audit_id: Mapped[int] = mapped_column(ForeignKey("audit_records.id"), index=True)
     subject_code: Mapped[str] = mapped_column(CODE)
     at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
+class PortalSession(Base):
+    """A signed-in portal session, held server-side so that sign-out, the idle timeout and the
+    absolute lifetime end it for every copy of its cookie (OWASP ASVS v5 V7). ``id`` is the
+    SHA-256 of the random session id the sealed cookie carries: a copy of this table lets
+    nobody sign in. No personal data."""
+
+    __tablename__ = "portal_sessions"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    seen_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    expires_at: Mapped[datetime] = mapped_column(UtcDateTime, index=True)
+
+
+class RateCounter(Base):
+    """Events of one kind (``scope``) from one client (``key``: a keyed hash of its address)
+    in one fixed window starting at ``window_start``: the portal's limits, shared by every
+    worker and instance on the database."""
+
+    __tablename__ = "rate_counters"
+
+    scope: Mapped[str] = mapped_column(String(32), primary_key=True)
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    window_start: Mapped[datetime] = mapped_column(UtcDateTime, primary_key=True, index=True)
+    count: Mapped[int] = mapped_column(Integer)

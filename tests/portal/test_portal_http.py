@@ -158,10 +158,10 @@ def test_sign_out_ends_the_session(stand: PortalStand) -> None:
 def test_session_times_out(stand: PortalStand, monkeypatch: pytest.MonkeyPatch) -> None:
     browser = sign_in(stand, "anna.berzina")
     assert browser.get(f"{stand.url}results", allow_redirects=False, timeout=10).status_code == 200
-    import gateway.portal.app as portal_app
+    import gateway.portal.web as portal_web
 
-    later = portal_app.time.time() + stand.settings.session_minutes * 60 + 5
-    monkeypatch.setattr(portal_app.time, "time", lambda: later)
+    later = portal_web.time.time() + stand.settings.session_minutes * 60 + 5
+    monkeypatch.setattr(portal_web.time, "time", lambda: later)
     answer = browser.get(f"{stand.url}results", allow_redirects=False, timeout=10)
     assert answer.status_code == 302
     home = browser.get(f"{stand.url}", timeout=10)
