@@ -3,6 +3,7 @@ tampered ID token, a wrong state, a replayed code; each is refused and nobody is
 
 from __future__ import annotations
 
+import io
 import logging
 import socket
 import time
@@ -143,3 +144,35 @@ def test_a_school_role_is_its_list_of_codes() -> None:
     assert school_roles([]) == ()
     assert school_roles(["4413900133", "2713900215", "4413900133"]) == (
         "4413900133", "2713900215")
+
+
+FORGED_LINE = "2026-12-05 08:00:00,000 INFO gateway.portal.sign_in: portal: admin signed in"
+
+
+@pytest.mark.parametrize("fmt", ["text", "json"])
+@pytest.mark.parametrize("breaker", ["\n", "\r\n", "\u2028", "\x85"])
+def test_the_e_journals_error_text_cannot_forge_a_log_line(
+        stand: PortalStand, fmt: str, breaker: str) -> None:
+    """CWE-117 (issue 23): the attacker's ``error_description`` reaches the log through
+    Authlib's error, with a valid state; it stays inside its own line."""
+    from gateway.logs import JsonFormatter, TextFormatter
+
+    browser = requests.Session()
+    callback = start_sign_in(stand, "anna.berzina", session=browser)
+    state = parse_qs(urlsplit(callback).query)["state"][0]
+    stream = io.StringIO()
+    handler = logging.StreamHandler(stream)
+    handler.setFormatter(JsonFormatter() if fmt == "json" else TextFormatter())
+    root = logging.getLogger()
+    root.addHandler(handler)
+    try:
+        query = urlencode({"error": "access_denied", "state": state,
+                           "error_description": f"x{breaker}{FORGED_LINE}"})
+        refused(stand, browser, f"{stand.url}callback/eklase?{query}")
+    finally:
+        root.removeHandler(handler)
+    lines = stream.getvalue().splitlines()
+    refusals = [line for line in lines if "refused" in line]
+    assert refusals and "x" in refusals[0]
+    assert not any(line.startswith(FORGED_LINE) for line in lines)
+    assert not any(FORGED_LINE in line and "refused" not in line for line in lines)
