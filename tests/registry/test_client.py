@@ -240,13 +240,28 @@ def test_classify(exc: BaseException, failure: RegistryFailure) -> None:
     assert classify(exc) == failure
 
 
-def test_client_reads_the_wsdl_without_the_network(monkeypatch: pytest.MonkeyPatch) -> None:
-    def no_network(*args: object, **kwargs: object) -> None:
-        raise AssertionError("the network was used")
+def test_client_connects_only_to_the_configured_register(monkeypatch: pytest.MonkeyPatch
+                                                         ) -> None:
+    """The client reads its contract and schemas from the repository: building it and making
+    one call reaches no address but the register's own (here a closed port, so the call fails
+    closed), never a schema location or anything else."""
+    reached: list[object] = []
+    connect = socket.socket.connect
 
-    monkeypatch.setattr(socket.socket, "connect", no_network)
-    monkeypatch.setattr(socket, "create_connection", no_network)
-    RegistryClient(make_settings("http://127.0.0.1:9/")).close()
+    def recording(sock: socket.socket, address: object) -> None:
+        reached.append(address)
+        connect(sock, address)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(socket.socket, "connect", recording)
+    client = RegistryClient(make_settings("http://127.0.0.1:9/"))
+    try:
+        assert reached == []
+        with pytest.raises(RegistryUnavailable):
+            client.lookup(p.ANNA, user_id=p.FATHER)
+    finally:
+        client.close()
+    assert reached and {address[:2] for address in reached  # type: ignore[index]
+                        } == {("127.0.0.1", 9)}
 
 
 @pytest.mark.parametrize(

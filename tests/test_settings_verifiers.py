@@ -1,4 +1,4 @@
-"""Settings of issue 12: verifiers, client kinds, the verification rate, the prison register."""
+"""Settings for third parties: verifiers, client kinds, verification rate, prison register."""
 
 from __future__ import annotations
 

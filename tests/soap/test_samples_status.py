@@ -1,5 +1,6 @@
-"""The README's ready requests for the operations of issue 12 (docs/samples/): each gets a
-signed answer that validates against vpis.xsd and verifies in xmlsec1 and signxml."""
+"""The README's ready requests for the verification, access-log and appeal operations
+(docs/samples/): each gets a signed answer that validates against vpis.xsd and verifies in
+xmlsec1 and signxml."""
 
 from __future__ import annotations
 
