@@ -29,7 +29,9 @@ def floor_app(settings: Settings) -> Any:
     from gateway.services.results import ExamResults
     from gateway.signing.keys import load_signer_key
     from gateway.signing.xmldsig import sign_enveloped
-    from gateway.soap import answers
+    from gateway.soap import envelope as answer_envelope
+    from gateway.soap.adapters import documents as ep226_answers
+    from gateway.soap.adapters import results as ep181_answers
     from gateway.store import documents, queries
     from gateway.store.db import create_engine_for
     from gateway.xmlsafe import hardened_parser
@@ -48,11 +50,11 @@ def floor_app(settings: Settings) -> Any:
         with engine.connect() as conn:
             if etree.QName(request).localname == "listDocuments":
                 rows = documents.visible_documents(conn, digits, now)
-                payload = answers.documents(DocumentList(subject, rows, Reason.SELF))
+                payload = ep226_answers.documents(DocumentList(subject, rows, Reason.SELF))
             else:
                 results = queries.passed_results(conn, digits, now)
-                payload = answers.exam_results(ExamResults(subject, results, Reason.SELF))
-        envelope = answers.envelope(list(header), payload)
+                payload = ep181_answers.exam_results(ExamResults(subject, results, Reason.SELF))
+        envelope = answer_envelope.answer(list(header), payload)
         sign_enveloped(payload, signer, id_value=f"vpis-{uuid4().hex}")
         out = etree.tostring(envelope, xml_declaration=True, encoding="UTF-8")
         start_response("200 OK", [("Content-Type", "text/xml; charset=utf-8"),

@@ -31,9 +31,9 @@ PARTS = (
     ("request parse and checks (XML, X-Road, schema)",
      r"gateway/xmlsafe\.py|gateway/soap/(envelope|xroad|requests|contract)\.py|gateway/xroad\.py"
      r"|lxml/"),
-    ("answer build (lxml)", r"gateway/soap/answers"),
+    ("answer build (lxml)", r"gateway/soap/(adapters|payloads)"),
     ("service and rules", r"gateway/services/|gateway/domain/"),
-    ("spyne dispatch", r"spyne/|gateway/soap/(dispatch|app|operations)\.py"),
+    ("spyne dispatch", r"spyne/|gateway/soap/(dispatch|app|operations?)\.py"),
     ("metrics and logs", r"prometheus_client/|gateway/metrics\.py|logging/|gateway/logs\.py"),
     ("gunicorn and HTTP", r"gunicorn/|http/|socket|selectors|ssl|threading\.py|concurrent/"
      r"|queue\.py|gateway/serve\.py|werkzeug/"),

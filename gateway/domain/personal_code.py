@@ -50,6 +50,12 @@ def _old_birth_date(digits: str) -> date | None:
         return None
 
 
+def display(digits: str) -> str:
+    """The usual written form ``DDMMYY-CNNNX`` of a stored code's 11 digits: the one place a
+    personal code is formatted for people (answers, documents, reports, the command line)."""
+    return f"{digits[:6]}-{digits[6:]}"
+
+
 @dataclass(frozen=True, slots=True)
 class PersonalCode:
     """A valid personal code, kept as its 11 ASCII digits."""
@@ -70,7 +76,7 @@ class PersonalCode:
     @property
     def display(self) -> str:
         """The usual written form, ``DDMMYY-CNNNX``."""
-        return f"{self.digits[:6]}-{self.digits[6:]}"
+        return display(self.digits)
 
     def __str__(self) -> str:
         return self.display

@@ -32,7 +32,7 @@ from gateway.ns import VPIS, XROAD, XROAD_ID
 from gateway.runtime import Runtime
 from gateway.services.audited import record_error
 from gateway.signing.enveloped import sign_payload
-from gateway.soap import answers, contract, envelope, xroad
+from gateway.soap import contract, envelope, xroad
 from gateway.soap import problems as P
 from gateway.soap.call import Call
 from gateway.soap.dispatch import Dispatcher, Job
@@ -163,7 +163,7 @@ class GatewayApp:
         job = Job(self.runtime, call.headers.requester, call.envelope.payload, now=call.now,
                   audit=call.audit)
         payload = self._dispatcher.dispatch(call.root, job)
-        answer = answers.envelope(call.headers.elements, payload)
+        answer = envelope.answer(call.headers.elements, payload)
         # RULES §6: the payload is signed last, as it leaves.
         sign_payload(payload, self.runtime.signer, f"vpis-{uuid4().hex}",
                      self.settings.signing.implementation)

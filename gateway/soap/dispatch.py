@@ -29,7 +29,8 @@ from gateway.errors import InternalError, InvalidRequest
 from gateway.ns import VPIS
 from gateway.runtime import Runtime
 from gateway.soap import problems as P
-from gateway.soap.operations import OPERATIONS, Operation
+from gateway.soap.operation import Operation
+from gateway.soap.operations import OPERATIONS
 from gateway.store.audit import AuditEntry
 
 

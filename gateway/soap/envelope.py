@@ -9,6 +9,8 @@ published schema alone.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from copy import deepcopy
 from dataclasses import dataclass
 
 from lxml import etree
@@ -85,3 +87,14 @@ def _check_must_understand(header: etree._Element) -> None:
         )
         if flag == "1" and not ours:
             raise MustUnderstand("header not understood", header=etree.QName(element).text)
+
+
+def answer(headers: Iterable[etree._Element], payload: etree._Element) -> etree._Element:
+    """The answer's ``soapenv:Envelope``: copies of the request's X-Road headers (X-Road
+    message protocol v4.0 §2.4: the answer repeats them) and the payload."""
+    root = etree.Element(f"{{{SOAP11_ENV}}}Envelope", nsmap={"soapenv": SOAP11_ENV})
+    header = etree.SubElement(root, f"{{{SOAP11_ENV}}}Header")
+    for element in headers:
+        header.append(deepcopy(element))
+    etree.SubElement(root, f"{{{SOAP11_ENV}}}Body").append(payload)
+    return root
