@@ -52,7 +52,9 @@ def student_results(engine: Engine, digits: str, now: datetime) -> StudentResult
 def student_certificate(engine: Engine, issuer: DocumentIssuer, digits: str, number: str,
                         now: datetime) -> Certificate | None:
     """The sealed certificate ``number`` if the results page would offer it to this student
-    at ``now`` (own, passed, session shown); ``None`` otherwise (never "forbidden")."""
-    if number not in student_results(engine, digits, now).documents:
+    at ``now`` (own, passed, session shown, neither superseded nor revoked: RULES §13);
+    ``None`` otherwise (never "forbidden")."""
+    rows = student_results(engine, digits, now).rows
+    if not any(r.certificate_number == number and r.downloadable for r in rows):
         return None
     return Certificate(number, f"{file_stem(number)}.edoc", issuer.edoc(engine, number))
