@@ -121,6 +121,10 @@ MATRIX: list[tuple[Case, tuple[Any, ...]]] = [
      (T, UA, OK, UA, T, 1, 200, UA, T, 200, T, T, V)),
     (Case("another school's student", "MAIN", "E12", "2026/S-OTH", OTHER),
      (T, V, OK, V, T, 1, 200, None, F, 404, F, F, V)),
+    (Case("not passed (a certificate in error)", "MAIN", "E13", "2026/S-FAIL"),
+     (F, None, NF, None, F, 1, 404, None, F, 404, T, T, NF)),
+    (Case("a certificate dated tomorrow (Riga)", "MAIN", "E14", "2026/S-TOMORROW"),
+     (T, None, NF, None, F, 1, 404, None, F, 404, T, T, NF)),
 ]
 SESSIONS = {  # code: (school year, publication instant)
     "FUT": ("2026/2027", NOW + timedelta(seconds=1)),
@@ -132,7 +136,8 @@ SESSIONS = {  # code: (school year, publication instant)
     "YOUNG": ("2025/2026", datetime.fromisoformat("2026-05-28T12:01:00+03:00")),
     "MAIN": ("2025/2026", datetime.fromisoformat("2026-07-11T08:00:00+03:00")),
 }
-ISSUED = {"2022/S-1231": "2022-12-31", "2023/S-0101": "2023-01-01", "2026/S-SUP-2": "2026-09-01"}
+ISSUED = {"2022/S-1231": "2022-12-31", "2023/S-0101": "2023-01-01", "2026/S-SUP-2": "2026-09-01",
+          "2026/S-TOMORROW": (TODAY + timedelta(days=1)).isoformat()}
 
 
 def _data() -> dict[str, Any]:
@@ -142,7 +147,7 @@ def _data() -> dict[str, Any]:
         results[case.exam] = {
             "personal_code": case.holder.display, "session": case.session, "exam": case.exam,
             "institution": OTHER_SCHOOL if case.holder == OTHER else SCHOOL,
-            "total_percent": 75.0, "passed": True, "parts": {}}
+            "total_percent": 75.0, "passed": case.number != "2026/S-FAIL", "parts": {}}
         document: dict[str, Any] = {
             "number": case.number, "kind": "ce_certificate", "personal_code": case.holder.display,
             "session": case.session, "exam": case.exam, "title": "Sertifikāts",
