@@ -66,8 +66,9 @@ def student_results(engine: Engine, digits: str, now: datetime) -> StudentResult
 def student_certificate(engine: Engine, issuer: DocumentIssuer, digits: str, number: str,
                         now: datetime) -> Certificate:
     """The sealed certificate ``number`` if the results page offers it to this student at
-    ``now`` (own, passed, session shown, downloadable); else :class:`DocumentNotFound` (never
-    "forbidden")."""
-    if number not in student_results(engine, digits, now).documents:
+    ``now`` (own, passed, session shown, neither superseded nor revoked: RULES §13); else
+    :class:`DocumentNotFound` (never "forbidden")."""
+    rows = student_results(engine, digits, now).rows
+    if not any(r.certificate_number == number and r.downloadable for r in rows):
         raise DocumentNotFound("not offered")
     return Certificate(digits, number, f"{file_stem(number)}.edoc", issuer.edoc(engine, number))

@@ -7,12 +7,11 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Connection, and_, bindparam, exists, insert, select, update
-from sqlalchemy.orm import aliased
+from sqlalchemy import Connection, and_, bindparam, insert, select, update
 
-from gateway.domain.age import riga_date
 from gateway.domain.certificate_status import CertificateStatus, effective_status
 from gateway.domain.documents import AppealStatus, DocumentKind, PaperCopyStatus
+from gateway.store import visibility as seen
 from gateway.store.appeals import AppealRow, latest_appeals
 from gateway.store.models import (
     Document,
@@ -24,11 +23,7 @@ from gateway.store.models import (
     Person,
     Result,
 )
-from gateway.store.types import UtcDateTime
 from gateway.store.upsert import open_once
-
-FIRST_ISSUE_DATE = date(2023, 1, 1)
-"""EP226 lists documents issued on or after 1 January 2023 (RULES §4)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,27 +56,15 @@ class DocumentRow:
                                 self.appeal is not None and self.appeal.status is AppealStatus.OPEN)
 
 
-_PASSED = exists().where(
-    Result.personal_code == Document.personal_code,
-    Result.session_code == Document.session_code,
-    Result.exam_code == Document.exam_code,
-    Result.passed.is_(True),
-)
 # Visible at "now" to EP226 (RULES §4, §5): issued since 2023 and not in the future, of a
-# published session (language documents have none), certificates of passed exams only.
+# published session (language documents have none), certificates of passed exams only. Listed
+# whatever their status; getDocument refuses the superseded and revoked (RULES §13).
 _VISIBLE = and_(
     Document.personal_code == bindparam("code"),
-    Document.issued_on >= FIRST_ISSUE_DATE,
-    Document.issued_on <= bindparam("today"),
-    (Document.session_code.is_(None))
-    | (ExamSession.published_at <= bindparam("now", type_=UtcDateTime())),
-    (Document.kind != DocumentKind.CE_CERTIFICATE) | _PASSED,
-)
-_SUCCESSOR = aliased(Document, name="successor")
-# The number of the certificate that supersedes a document (RULES §13), or NULL.
-SUPERSEDED_BY = (
-    select(_SUCCESSOR.number).where(_SUCCESSOR.supersedes == Document.number)
-    .correlate(Document).scalar_subquery()
+    seen.ep226_issues(),
+    seen.issued(),
+    Document.session_code.is_(None) | seen.published(),
+    seen.passed_certificate(),
 )
 _LIST = (
     select(
@@ -93,7 +76,7 @@ _LIST = (
         Exam.name,
         ExamSession.school_year,
         Document.status,
-        SUPERSEDED_BY,
+        seen.superseded_by(),
     )
     .outerjoin(ExamSession, ExamSession.code == Document.session_code)
     .outerjoin(Exam, Exam.code == Document.exam_code)
@@ -115,7 +98,7 @@ _PAPER_COPIES = (
 
 def visibility(personal_code: str, now: datetime) -> dict[str, Any]:
     """The parameters of the visibility condition for one subject at ``now``."""
-    return {"code": personal_code, "now": now, "today": riga_date(now)}
+    return dict(seen.at(now), code=personal_code)
 
 
 def visible_documents(conn: Connection, personal_code: str, now: datetime) -> list[DocumentRow]:

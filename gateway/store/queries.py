@@ -1,4 +1,6 @@
-"""Read queries the services run, as Core statements (no ORM object loading on the hot path)."""
+"""Read queries the services run, as Core statements (no ORM object loading on the hot path).
+
+What is visible is not written here: the statements compose :mod:`gateway.store.visibility`."""
 
 from __future__ import annotations
 
@@ -6,15 +8,12 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, bindparam, select
+from sqlalchemy import Connection, and_, bindparam, select
 
+from gateway.domain.certificate_status import CertificateStatus, downloadable
 from gateway.domain.documents import DocumentKind
-from gateway.domain.publication import is_portal_visible
+from gateway.store import visibility as seen
 from gateway.store.models import Document, Exam, ExamSession, Result
-from gateway.store.types import UtcDateTime
-
-FIRST_SCHOOL_YEAR = "2010/2011"
-"""EP181 shows results since 2011: school year 2010/2011 and later (RULES §4)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,8 +53,8 @@ _PASSED_RESULTS = (
     .where(
         Result.personal_code == bindparam("code"),
         Result.passed.is_(True),
-        ExamSession.school_year >= FIRST_SCHOOL_YEAR,
-        ExamSession.published_at <= bindparam("now", type_=UtcDateTime()),
+        seen.ep181_years(),
+        seen.published(),
     )
     .order_by(ExamSession.school_year.desc(), ExamSession.published_at.desc(), Exam.code)
 )
@@ -67,7 +66,7 @@ def passed_results(conn: Connection, personal_code: str, now: datetime) -> list[
     ``personal_code`` is the 11 digits. ``now`` decides publication (RULES §5).
     """
     rows = []
-    params = {"code": personal_code, "now": now}
+    params = dict(seen.at(now), code=personal_code)
     for year, session, code, name, exam_parts, total, cefr, parts in conn.execute(
         _PASSED_RESULTS, params
     ):
@@ -97,12 +96,15 @@ class PortalRow:
     passed: bool
     cefr_level: str | None
     parts: tuple[tuple[str, float], ...]  # in the exam's order of parts
-    certificate_number: str | None  # of a passed exam, when issued
+    certificate_number: str | None  # of a passed exam, when issued: the current one
+    certificate_status: CertificateStatus | None = None  # of that certificate (RULES §13)
+
+    @property
+    def downloadable(self) -> bool:
+        """The certificate may be downloaded: there is one, neither superseded nor revoked."""
+        return self.certificate_status is not None and downloadable(self.certificate_status)
 
 
-_SESSIONS = select(ExamSession.code, ExamSession.published_at).where(
-    ExamSession.published_at <= bindparam("now", type_=UtcDateTime())
-)
 _PORTAL_RESULTS = (
     select(
         ExamSession.school_year,
@@ -115,48 +117,37 @@ _PORTAL_RESULTS = (
         Result.cefr_level,
         Result.parts,
         Document.number,
+        seen.status(),
     )
     .join(ExamSession, ExamSession.code == Result.session_code)
     .join(Exam, Exam.code == Result.exam_code)
-    .outerjoin(
+    .outerjoin(  # the result's current certificate: a superseded result is shown once
         Document,
-        (Document.personal_code == Result.personal_code)
-        & (Document.session_code == Result.session_code)
-        & (Document.exam_code == Result.exam_code)
-        & (Document.kind == DocumentKind.CE_CERTIFICATE)
-        & Result.passed.is_(True),
+        and_(seen.certifies(Document, Result), Document.kind == DocumentKind.CE_CERTIFICATE,
+             Result.passed.is_(True), seen.issued(), seen.current()),
     )
     .where(
         Result.personal_code == bindparam("code"),
-        Result.session_code.in_(bindparam("sessions", expanding=True)),
+        seen.in_portal_window(),
     )
     .order_by(ExamSession.published_at.desc(), Exam.code)
 )
 
 
-def portal_sessions(conn: Connection, now: datetime) -> list[str]:
-    """The sessions the portal shows at ``now``: published at most six months ago (RULES §11).
-
-    The sessions table is small (two a year), so the rule is applied as the domain states it
-    rather than restated in SQL.
-    """
-    return [
-        code for code, published in conn.execute(_SESSIONS, {"now": now})
-        if is_portal_visible(published, now)
-    ]
+portal_sessions = seen.portal_sessions
 
 
 def portal_results(conn: Connection, personal_code: str, now: datetime) -> list[PortalRow]:
     """The student's own results, passed and not passed, of the sessions the portal shows at
-    ``now``, newest session first; ``personal_code`` is the 11 digits."""
-    sessions = portal_sessions(conn, now)
+    ``now``, newest session first; ``personal_code`` is the 11 digits. A result's certificate
+    is its current one (a superseded certificate's successor), with its status (RULES §13)."""
+    sessions = seen.portal_sessions(conn, now)
     if not sessions:
         return []
     rows = []
-    params = {"code": personal_code, "sessions": sessions}
-    for year, session, code, name, exam_parts, total, passed, cefr, parts, number in conn.execute(
-        _PORTAL_RESULTS, params
-    ):
+    params = dict(seen.at(now), code=personal_code, sessions=sessions)
+    for (year, session, code, name, exam_parts, total, passed, cefr, parts, number,
+         status) in conn.execute(_PORTAL_RESULTS, params):
         rows.append(
             PortalRow(
                 school_year=year,
@@ -168,6 +159,7 @@ def portal_results(conn: Connection, personal_code: str, now: datetime) -> list[
                 cefr_level=cefr,
                 parts=ordered_parts(exam_parts, parts),
                 certificate_number=number,
+                certificate_status=None if number is None else CertificateStatus(status),
             )
         )
     return rows

@@ -8,10 +8,9 @@ from datetime import date, datetime
 
 from sqlalchemy import Connection, bindparam, select
 
-from gateway.domain.publication import riga_day_end
+from gateway.store import visibility as seen
 from gateway.store.models import Exam, ExamSession, Institution, Person, Result
 from gateway.store.queries import ordered_parts
-from gateway.store.types import UtcDateTime
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,8 +31,7 @@ class ReportRow:
     parts: tuple[tuple[str, float], ...]  # in the exam's order of parts
 
 
-# Built once. The SQL holds the publication rule as two bounds, tested to agree with
-# is_in_report: published by now, and before the end of the selection date in Riga.
+# Built once: the institution's results in the sessions the report holds (is_in_report).
 _ROWS = (
     select(
         Result.id, Result.personal_code, Person.given_name, Person.family_name,
@@ -44,10 +42,9 @@ _ROWS = (
     .join(Exam, Exam.code == Result.exam_code)
     .join(Person, Person.personal_code == Result.personal_code)
     .where(
-        Result.institution_code == bindparam("institution"),
+        seen.of_institution(),
         ExamSession.level == bindparam("level"),
-        ExamSession.published_at <= bindparam("now", type_=UtcDateTime()),
-        ExamSession.published_at < bindparam("day_end", type_=UtcDateTime()),
+        seen.in_report(),
         Result.id > bindparam("after"),
     )
     .order_by(Result.id)
@@ -72,8 +69,8 @@ def report_rows(
 ) -> list[ReportRow]:
     """The report's rows in the order of their ids, from the one after ``after``, at most
     ``limit`` of them (a page; a workbook takes them all)."""
-    params = {"institution": institution, "level": level, "now": now,
-              "day_end": riga_day_end(selection_date), "after": after, "limit": limit}
+    params = dict(seen.at(now), **seen.report_day(selection_date), institution=institution,
+                  level=level, after=after, limit=limit)
     rows = []
     for (rid, code, given, family, year, session, exam, name, exam_parts, total, cefr, passed,
          parts) in conn.execute(_ROWS, params):

@@ -14,15 +14,12 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, TypeVarTuple
 
-from sqlalchemy import Connection, Row, Select, and_, bindparam, func, select
+from sqlalchemy import Connection, Select, and_, bindparam, func, select
 
-from gateway.domain.age import riga_date
-from gateway.domain.certificate_status import CertificateStatus, downloadable, effective_status
-from gateway.domain.documents import AppealStatus, DocumentKind
-from gateway.store.appeals import latest_appeals
-from gateway.store.documents import SUPERSEDED_BY
+from gateway.domain.certificate_status import CertificateStatus, downloadable
+from gateway.domain.documents import DocumentKind
+from gateway.store import visibility as seen
 from gateway.store.models import Document, Exam, ExamSession, Person, Result
-from gateway.store.types import UtcDateTime
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,10 +55,10 @@ class GraduateCertificate:
 # The school's certificates at "now": its results, passed, of a published session, issued.
 _SCHOOLS = and_(
     Document.kind == DocumentKind.CE_CERTIFICATE,
-    Result.institution_code == bindparam("institution"),
+    seen.of_institution(),
     Result.passed.is_(True),
-    ExamSession.published_at <= bindparam("now", type_=UtcDateTime()),
-    Document.issued_on <= bindparam("today"),
+    seen.published(),
+    seen.issued(),
 )
 
 
@@ -72,9 +69,7 @@ def _schools(stmt: Select[*_Row]) -> Select[*_Row]:
     """``stmt`` over the school's certificates: each document joined to its result."""
     return (
         stmt.select_from(Document)
-        .join(Result, and_(Result.personal_code == Document.personal_code,
-                           Result.session_code == Document.session_code,
-                           Result.exam_code == Document.exam_code))
+        .join(Result, seen.certifies(Document, Result))
         .join(ExamSession, ExamSession.code == Document.session_code)
         .where(_SCHOOLS)
     )
@@ -89,7 +84,7 @@ _SESSIONS = (
     .order_by(ExamSession.published_at.desc(), ExamSession.code.desc())
 )
 _COLUMNS = (Document.number, Document.personal_code, Person.given_name, Person.family_name,
-            Exam.code, Exam.name, Document.issued_on, Document.status, SUPERSEDED_BY)
+            Exam.code, Exam.name, Document.issued_on, seen.status())
 _CERTIFICATES = (
     _schools(select(*_COLUMNS))
     .join(Person, Person.personal_code == Document.personal_code)
@@ -103,7 +98,7 @@ _ONE = _CERTIFICATES.where(Document.number == bindparam("number"))
 
 
 def _params(institution: str, now: datetime) -> dict[str, object]:
-    return {"institution": institution, "now": now, "today": riga_date(now)}
+    return dict(seen.at(now), institution=institution)
 
 
 def school_sessions(conn: Connection, institution: str, now: datetime) -> list[SchoolSession]:
@@ -115,25 +110,21 @@ def school_certificates(conn: Connection, institution: str, session: str, now: d
                         ) -> list[GraduateCertificate]:
     """The certificates of the institution's graduates in ``session`` at ``now``, by name;
     none when the session is not published (it does not exist for the school yet)."""
-    return _read(conn, conn.execute(_OF_SESSION, dict(_params(institution, now),
-                                                      session=session)).all())
+    return _read(conn.execute(_OF_SESSION, dict(_params(institution, now),
+                                                session=session)).all())
 
 
 def school_certificate(conn: Connection, institution: str, number: str, now: datetime
                        ) -> GraduateCertificate | None:
     """Certificate ``number`` if it is one of the institution's graduates' at ``now``."""
     rows = conn.execute(_ONE, dict(_params(institution, now), number=number)).all()
-    return next(iter(_read(conn, rows)), None)
+    return next(iter(_read(rows)), None)
 
 
-def _read(conn: Connection, rows: Sequence[Row[Any]]) -> list[GraduateCertificate]:
-    appeals = latest_appeals(conn, [r.number for r in rows])
+def _read(rows: Sequence[Sequence[Any]]) -> list[GraduateCertificate]:
     certificates = []
     for row in rows:
-        appeal = appeals.get(row.number)
-        open_appeal = appeal is not None and appeal.status is AppealStatus.OPEN
-        number, code, given, family, exam, name, issued_on, status, newer = tuple(row)
+        number, code, given, family, exam, name, issued_on, status = tuple(row)
         certificates.append(GraduateCertificate(
-            number, code, given, family, exam, name, issued_on,
-            effective_status(status, newer, open_appeal)))
+            number, code, given, family, exam, name, issued_on, CertificateStatus(status)))
     return certificates

@@ -10,10 +10,9 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import Connection, bindparam, func, select
-from sqlalchemy.orm import aliased
 
-from gateway.domain.age import riga_date
 from gateway.domain.documents import DocumentKind
+from gateway.store import visibility as seen
 from gateway.store.models import AuditRecord, Document, Exam, ExamSession, Result
 from gateway.store.types import UtcDateTime
 
@@ -30,12 +29,10 @@ class VerifiedRow:
     total_percent: float
 
 
-_SUCCESSOR = aliased(Document, name="successor")
 _CERTIFICATE = (
     select(
         Document.status,
-        select(_SUCCESSOR.number).where(_SUCCESSOR.supersedes == Document.number)
-        .correlate(Document).scalar_subquery(),
+        seen.superseded_by(),
         Exam.code,
         Exam.name,
         ExamSession.school_year,
@@ -43,15 +40,13 @@ _CERTIFICATE = (
     )
     .join(ExamSession, ExamSession.code == Document.session_code)
     .join(Exam, Exam.code == Document.exam_code)
-    .join(Result, (Result.personal_code == Document.personal_code)
-          & (Result.session_code == Document.session_code)
-          & (Result.exam_code == Document.exam_code))
+    .join(Result, seen.certifies(Document, Result))
     .where(
         Document.number == bindparam("number"),
         Document.personal_code == bindparam("holder"),
         Document.kind == DocumentKind.CE_CERTIFICATE,
-        Document.issued_on <= bindparam("today"),
-        ExamSession.published_at <= bindparam("now", type_=UtcDateTime()),
+        seen.issued(),
+        seen.published(),
         Result.passed.is_(True),
     )
 )
@@ -59,8 +54,7 @@ _CERTIFICATE = (
 
 def certificate(conn: Connection, number: str, holder: str, now: datetime) -> VerifiedRow | None:
     """The certificate ``number`` if ``holder`` (11 digits) holds it and it is published."""
-    row = conn.execute(_CERTIFICATE, {"number": number, "holder": holder, "now": now,
-                                      "today": riga_date(now)}).first()
+    row = conn.execute(_CERTIFICATE, dict(seen.at(now), number=number, holder=holder)).first()
     return None if row is None else VerifiedRow(*row)
 
 

@@ -3,14 +3,21 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from gateway.domain.publication import is_portal_visible, is_published, portal_visible_until
+from gateway.domain.publication import (
+    in_ep181_years,
+    in_ep226_issues,
+    is_issued,
+    is_portal_visible,
+    is_published,
+    portal_visible_until,
+)
 
 RIGA = ZoneInfo("Europe/Riga")
 SUMMER = timezone(timedelta(hours=3))
@@ -154,3 +161,35 @@ def test_portal_end_in_the_repeated_hour_is_compared_as_instants() -> None:
     assert end.astimezone(UTC) == datetime(2024, 10, 27, 0, 30, tzinfo=UTC)
     assert not is_portal_visible(published, SECOND_0310)  # 01:10 UTC: after the end
     assert is_portal_visible(published, datetime(2024, 10, 27, 0, 29, tzinfo=UTC))
+
+
+@pytest.mark.parametrize(("year", "shown"), [
+    ("2008/2009", False), ("2009/2010", False), ("2010/2011", True), ("2011/2012", True),
+    ("2099/2100", True),
+])
+def test_ep181_from_school_year_2010_2011(year: str, shown: bool) -> None:
+    assert in_ep181_years(year) is shown
+
+
+@pytest.mark.parametrize("year", ["2010", "2010/2012", "10/11", "2010-2011", "abcd/abce"])
+def test_a_school_year_is_two_consecutive_years(year: str) -> None:
+    with pytest.raises(ValueError, match="school year"):
+        in_ep181_years(year)
+
+
+@pytest.mark.parametrize(("issued", "listed"), [
+    (date(2022, 12, 31), False), (date(2023, 1, 1), True), (date(2023, 1, 2), True),
+])
+def test_ep226_from_1_january_2023(issued: date, listed: bool) -> None:
+    assert in_ep226_issues(issued) is listed
+
+
+@pytest.mark.parametrize(("now", "issued"), [
+    (datetime(2024, 10, 26, 20, 59, 59, tzinfo=UTC), False),  # 23:59:59 in Riga (summer)
+    (datetime(2024, 10, 26, 21, 0, tzinfo=UTC), True),  # midnight in Riga: the 27th
+    (datetime(2024, 10, 27, 0, 0, tzinfo=RIGA), True),
+])
+def test_a_document_exists_from_its_day_in_riga(now: datetime, issued: bool) -> None:
+    assert is_issued(date(2024, 10, 27), now) is issued
+    with pytest.raises(ValueError):
+        is_issued(date(2024, 10, 27), now.replace(tzinfo=None))
