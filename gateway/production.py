@@ -122,6 +122,13 @@ def fixed_clock(settings: Settings) -> Iterator[str]:
         yield "clock_start: a fixed clock is for the demo and tests only; unset it"
 
 
+def debug_logs(settings: Settings) -> Iterator[str]:
+    """No DEBUG logging: it writes whole payloads, and the sign-in library logs its PKCE
+    verifier there (OWASP ASVS 5.0 16.2.5)."""
+    if settings.log_level == "DEBUG":
+        yield "log_level: DEBUG logs whole payloads and sign-in secrets; use INFO"
+
+
 def portal_settings(settings: Settings) -> Iterator[str]:
     """The portal's own unsafe values (:meth:`PortalSettings.production_problems`), when it
     is served: a placeholder secret, cookies without ``Secure``, plain http, demo client
@@ -131,7 +138,7 @@ def portal_settings(settings: Settings) -> Iterator[str]:
 
 
 CHECKS: tuple[Check, ...] = (demo_keys, placeholder_secrets, demo_clients, fixed_clock,
-                             portal_settings)
+                             debug_logs, portal_settings)
 """The gateway's own production checks, in the order their problems are listed."""
 
 

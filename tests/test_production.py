@@ -232,6 +232,15 @@ def test_a_fixed_clock_is_refused(
         refuse_demo_parts(settings_from(monkeypatch, env))
 
 
+def test_debug_logging_is_refused(
+    monkeypatch: pytest.MonkeyPatch, operator_env: dict[str, str]
+) -> None:
+    env = dict(operator_env, GATEWAY_LOG_LEVEL="DEBUG")
+    with pytest.raises(ProductionRefused, match="log_level: DEBUG"):
+        refuse_demo_parts(settings_from(monkeypatch, env))
+    refuse_demo_parts(settings_from(monkeypatch, dict(operator_env, GATEWAY_LOG_LEVEL="INFO")))
+
+
 def test_an_empty_clock_start_is_the_system_clock(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("GATEWAY_CLOCK_START", "")
     assert load_settings().clock_start is None
