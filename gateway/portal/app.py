@@ -11,6 +11,7 @@ from typing import Any
 
 from flask import Flask, Response, g, request, session
 
+from gateway.errors import SealingUnavailable
 from gateway.portal import views
 from gateway.portal.auth import register_providers
 from gateway.portal.cookie import SealedCookieSessionInterface
@@ -116,4 +117,8 @@ def create_portal(runtime: Runtime) -> Flask:
     app.add_template_filter(percent, "pct")
     views.register(app, portal)
     register_school(app, portal)
+    # The TSA or OCSP responder failed while sealing a missed download (RULES §6): nothing was
+    # stored; "try again later", 503.
+    app.register_error_handler(
+        SealingUnavailable, lambda _: views.page(503, "error_title", "error_text"))
     return app
