@@ -95,7 +95,7 @@ def ensure_demo_keys(data_dir: Path, algorithm: SignatureAlgorithm) -> DemoKeyPa
 @dataclass(frozen=True, slots=True)
 class DemoServicePaths:
     """The demo PKI's services (RULES §6): the time-stamping authority and the OCSP responder,
-    each an RSA key and a certificate issued by the demo CA."""
+    each a P-256 key and a certificate issued by the demo CA."""
 
     tsa_key: Path
     tsa_certificate: Path
@@ -128,7 +128,9 @@ def ensure_demo_services(data_dir: Path, algorithm: SignatureAlgorithm) -> DemoS
             (paths.ocsp_key, paths.ocsp_certificate, OCSP_COMMON_NAME,
              ExtendedKeyUsageOID.OCSP_SIGNING),
         ):
-            key = _ensure_key(key_path, SignatureAlgorithm.RSA_SHA256)
+            # P-256: Certomancer loads the key for every answer, and an RSA key's load checks
+            # cost ~100 ms, an EC key's well under one
+            key = _ensure_key(key_path, SignatureAlgorithm.ECDSA_SHA256)
             if not cert_path.exists():
                 cert = _build(_name(name), key.public_key(), ca_cert.subject, ca_key, ca_cert,
                               purpose=purpose)
