@@ -257,6 +257,19 @@ def test_revoked_before_the_time_stamp_is_refused_after_it_stays_valid(
             assert "before the signature time-stamp" in str(refused)
 
 
+def test_an_ocsp_answer_from_before_the_time_stamp_proves_nothing(sealed: bytes,
+                                                                   pki: Pki) -> None:
+    """A "good" answer produced an hour before the time-stamp says nothing about its instant."""
+    stamped = stamp_time(sealed)
+    with demo_pki(pki.data_dir, allow_time_override=True) as answering:
+        answer = ocsp_answer(answering, pki.certificate("eseal-rsa-sha256"),
+                             stamped - timedelta(hours=1))
+    assert ocsp.load_der_ocsp_response(answer).certificate_status == ocsp.OCSPCertStatus.GOOD
+    refused = refusal(with_eseal_answer(sealed, pki, answer), pki)
+    assert refused.reason == "revocation-missing"
+    assert "from after the time-stamp" in str(refused)
+
+
 def test_a_revoked_e_seal_seals_nothing(pki: Pki, tmp_path: Path) -> None:
     with demo_pki(pki.data_dir, revoked={"eseal-rsa-sha256": datetime.now(UTC) - timedelta(
             days=1)}) as revoking:
