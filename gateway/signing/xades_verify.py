@@ -103,7 +103,8 @@ def verify_xades(
     certificate, intermediates = _key_info_certificates(key_info)
     signing_time = _signing_certificate_and_time(signature_props, certificate)
     verify_detached(root, data_files, certificate, [algorithm],
-                    signed_properties_uri=f"#{signed_props.get('Id')}")
+                    signed_properties_uri=f"#{signed_props.get('Id')}",
+                    verification_time=_within_validity(certificate, now))
     checks = [f"references: {len(file_refs)} data file(s) and the signed properties, SHA-256"]
     checks += [f"data file {name}: SHA-256 matches reference" for name in file_refs]
     checks.append("signed properties: digest matches")
@@ -269,6 +270,14 @@ def _check_certificate(
     via = "".join(f" via {common_name(c)}" for c in chain[1:-1])
     issuer = common_name(chain[-1])
     return chain, f"certificate: issued by {issuer}{via}, valid at {at} {when}"
+
+
+def _within_validity(cert: x509.Certificate, now: datetime | None) -> datetime:
+    """A time at which signxml finds ``cert`` valid: ``now``, or the nearest end of its
+    validity. Whether it was valid when it mattered (at the signing time, or at the signature
+    time-stamp's for a long-term seal) is :func:`check_path`'s judgement, with its reasons."""
+    at = now or datetime.now(UTC)
+    return min(max(at, cert.not_valid_before_utc), cert.not_valid_after_utc)
 
 
 def _signature_algorithm(uri: str | None) -> SignatureAlgorithm:
