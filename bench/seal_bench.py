@@ -85,16 +85,75 @@ def run(count: int, concurrency: int, work: Path, base: str) -> tuple[int, float
     return done.changed, elapsed
 
 
+def stages(work: Path, base: str, count: int = 30) -> None:
+    """Where one seal's time goes, in one thread: medians over ``count`` certificates."""
+    from statistics import median
+
+    from gateway.documents.issue import printable, render
+    from gateway.signing.asice import PDF_MIMETYPE, build_container
+    from gateway.signing.validation_data import issuer_of
+    from gateway.signing.xades import sign_detached
+    from gateway.signing.xades_lt import signature_timestamp_input
+    from gateway.store import documents as store
+    from gateway.xmlsafe import parse_message
+
+    data = generate(students=max(1, count // 4), seed=7)
+    data["documents"] = data["documents"][:count]
+    source = work / "stages.json"
+    source.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    engine = create_engine_from_url(f"sqlite:///{work / 'stages.db'}")
+    upgrade(engine)
+    import_file(engine, source)
+    urls = demo_urls(base)
+    sealer = load_sealer(SigningSettings(tsa_url=urls.tsa, ocsp_url=urls.ocsp), work)
+    client = sealer.client
+    assert client is not None
+    times: dict[str, list[float]] = {}
+
+    def timed(name: str, started: float) -> float:
+        now = time.perf_counter()
+        times.setdefault(name, []).append(1000 * (now - started))
+        return now
+
+    for doc in data["documents"]:
+        t = time.perf_counter()
+        with engine.connect() as conn:
+            sources = store.document_sources(conn, doc["number"])
+        t = timed("read the rows", t)
+        pdf = render(printable(sources))
+        t = timed("render the PDF", t)
+        xml = sign_detached([("c.pdf", pdf, PDF_MIMETYPE)], sealer.key,
+                            signing_time=datetime.now(UTC))
+        t = timed("XAdES-B-B signature", t)
+        signature = parse_message(xml, max_bytes=len(xml) + 1)[0]
+        stamp = client.timestamp(signature_timestamp_input(signature))
+        t = timed("TSA round trip", t)
+        eseal = sealer.key.certificate
+        client.revocation(eseal, issuer_of(eseal, sealer.issuers) or eseal)
+        client.revocation(stamp.signer, issuer_of(stamp.signer, sealer.issuers) or stamp.signer)
+        t = timed("2 OCSP round trips", t)
+        build_container("c.pdf", pdf, sealer.long_term(xml))
+        timed("(B-LT again, all network, and container)", t)
+    for name, values in times.items():
+        print(f"  {name:<42} {median(values):7.1f} ms (median of {len(values)})")
+    engine.dispose()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--counts", type=int, nargs="+", default=[500, 2000])
     parser.add_argument("--concurrency", type=int, default=4)
+    parser.add_argument("--stages", action="store_true",
+                        help="only time the stages of one seal, in one thread")
     args = parser.parse_args()
     points: list[tuple[int, float]] = []
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
         with pki_process(work) as base:
+            if args.stages:
+                stages(work, base)
+                return
             for count in args.counts:
                 n, seconds = run(count, args.concurrency, work, base)
                 points.append((n, seconds))
