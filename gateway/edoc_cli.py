@@ -27,10 +27,11 @@ __all__ = ["register"]
 
 
 def _cmd_pki_sim(args: argparse.Namespace, settings: Settings) -> int:
-    from gateway.production import refuse_demo_parts
+    from gateway.errors import ProductionRefused
     from gateway.signing.demo_pki import demo_urls, serve, write_config
 
-    refuse_demo_parts(settings)  # a demo service, like the demo keys
+    if settings.environment == "production":
+        raise ProductionRefused(["environment: the demo PKI is never run in production"])
     config = write_config(settings.data_dir, settings.signing.algorithm)
     server = serve(config, args.host, args.port)
     urls = demo_urls(f"http://{args.host}:{server.server_port}")

@@ -378,3 +378,13 @@ def test_a_tsa_needs_revocation_data_and_urls_must_be_http() -> None:
         SigningSettings(tsa_url="https://tsa.example.lv/")
     with pytest.raises(ValueError, match="must be an http"):
         SigningSettings(tsa_url="file:///etc/passwd", ocsp_url="https://ocsp.example.lv/")
+
+
+def test_gateway_pki_sim_is_refused_in_production(tmp_path: Path) -> None:
+    env = {"GATEWAY_DATA_DIR": str(tmp_path), "GATEWAY_ENVIRONMENT": "production",
+           "PATH": "/usr/bin:/bin"}
+    done = subprocess.run([sys.executable, "-m", "gateway.cli", "pki-sim", "--port", "0"],
+                          env=env, capture_output=True, text=True, timeout=60, check=False)
+    assert done.returncode == 2
+    assert "the demo PKI is never run in production" in done.stderr
+    assert not (tmp_path / "keys").exists()
