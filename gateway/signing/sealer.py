@@ -92,7 +92,9 @@ class Sealer:
         first. The previous time-stamp's TSA certificate gets fresh revocation data."""
         client = self._client()
         container = read_container(edoc)
-        ((name, signature_xml),) = container.signatures.items()
+        if list(container.signatures) != [SIGNATURES] or len(container.data_files) != 1:
+            raise InternalError("not a container of ours")
+        signature_xml = container.signatures[SIGNATURES]
         ((pdf_name, pdf),) = container.data_files.items()
         level = level_of(signature_xml)
         if level == "B-B":
@@ -103,8 +105,6 @@ class Sealer:
             validation = self._validation_data([newest], list(self.issuers))
         signature_xml = add_archive_timestamp(signature_xml, container.data_files,
                                               client.timestamp, validation)
-        if name != SIGNATURES:
-            raise InternalError("not a container of ours")
         return build_container(pdf_name, pdf, signature_xml, timestamp=_zip_time(edoc))
 
     def _validation_data(
