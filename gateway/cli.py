@@ -9,6 +9,7 @@ import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
+from gateway.edoc_cli import register as register_edoc_commands
 from gateway.errors import ConfigurationError, GatewayError, InvalidPersonalCode
 from gateway.logs import configure as configure_logs
 from gateway.settings import Settings, load_settings
@@ -322,6 +323,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="issue ID tokens that lie in this way (for attack tests)",
     )
     p.set_defaults(func=_cmd_ejournal_sim)
+    register_edoc_commands(sub)
     return parser
 
 

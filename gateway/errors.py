@@ -263,6 +263,21 @@ class PrisonRegistryUnavailable(ServerError):
     )
 
 
+class SealingUnavailable(ServerError):
+    """The time-stamping authority, OCSP responder or CRL did not answer usably: a long-term
+    seal (RULES §6) cannot be made now; nothing was stored."""
+
+    code = "SealingUnavailable"
+    message_lv = (
+        "E-dokumentu pašlaik nevar apzīmogot: laika zīmoga vai sertifikātu statusa pakalpojums "
+        "nav pieejams. Lūdzu, mēģiniet vēlāk."
+    )
+    message_en = (
+        "The e-document cannot be sealed right now: the time-stamping or certificate status "
+        "service is not available. Please try again later."
+    )
+
+
 class AppealNotAllowed(ClientError):
     """Not the adult student, a minor's legal representative or the resocialisation official
     of an imprisoned student (RULES §8)."""

@@ -27,6 +27,7 @@ from sqlalchemy.exc import ArgumentError
 from gateway.errors import ProductionRefused
 from gateway.settings import DEMO_PORTAL, DEMO_VERIFIER, DEMO_VIIS, Settings
 from gateway.signing.demo_keys import DEMO_CA_COMMON_NAME
+from gateway.signing.demo_pki import is_demo_url
 
 Check = Callable[[Settings], Iterable[str]]
 """One production check: the problems it finds, each a sentence that names its setting."""
@@ -80,6 +81,21 @@ def demo_keys(settings: Settings) -> Iterator[str]:
         yield "signing.ca_file: not set, so verifiers would pin the generated demo CA"
     else:
         yield from _demo_certificates(signing.ca_file, "signing.ca_file")
+
+
+def long_term_seals(settings: Settings) -> Iterator[str]:
+    """E-documents are sealed at XAdES-B-LT (RULES §6) with a real TSA and OCSP responder, not
+    without one and not with the demo PKI's (``gateway pki-sim``)."""
+    signing = settings.signing
+    if signing.tsa_url is None:
+        yield (
+            "signing.tsa_url: not set, so e-documents would be sealed at XAdES-B-B only; "
+            "name the time-stamping authority and signing.ocsp_url (RULES §6)"
+        )
+    for name in ("tsa_url", "ocsp_url", "crl_url"):
+        url = getattr(signing, name)
+        if url is not None and is_demo_url(url):
+            yield f"signing.{name}: {url} is the demo PKI (gateway pki-sim); name the real one"
 
 
 def placeholder_secrets(settings: Settings) -> Iterator[str]:
@@ -137,8 +153,8 @@ def portal_settings(settings: Settings) -> Iterator[str]:
         yield from settings.portal.production_problems()
 
 
-CHECKS: tuple[Check, ...] = (demo_keys, placeholder_secrets, demo_clients, fixed_clock,
-                             debug_logs, portal_settings)
+CHECKS: tuple[Check, ...] = (demo_keys, long_term_seals, placeholder_secrets, demo_clients,
+                             fixed_clock, debug_logs, portal_settings)
 """The gateway's own production checks, in the order their problems are listed."""
 
 

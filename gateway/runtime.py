@@ -21,7 +21,8 @@ from gateway.registry.prison_client import PrisonClient
 from gateway.services.access import Access
 from gateway.services.verification import VerifyLimit
 from gateway.settings import Settings
-from gateway.signing.keys import SigningKey, load_eseal_key, load_signer_key
+from gateway.signing.keys import SigningKey, load_signer_key
+from gateway.signing.sealer import load_sealer
 from gateway.store.db import create_engine_for
 
 
@@ -81,7 +82,7 @@ class Runtime:
             registry=RegistryClient(settings),
             signer=load_signer_key(settings.signing, settings.data_dir),
             # An e-seal's signing time is the real one, as is the validity of the keys sealing.
-            issuer=DocumentIssuer(load_eseal_key(settings.signing, settings.data_dir), _utc_now),
+            issuer=DocumentIssuer(load_sealer(settings.signing, settings.data_dir), _utc_now),
             clock=clock_for(settings),
             prison=PrisonClient(settings),
         )

@@ -85,6 +85,9 @@ def operator_env(tmp_path: Path) -> Iterator[dict[str, str]]:
         "GATEWAY_SIGNING__ESEAL_KEY_FILE": str(keys / "eseal.key.pem"),
         "GATEWAY_SIGNING__ESEAL_CERTIFICATE_FILE": str(keys / "eseal.pem"),
         "GATEWAY_SIGNING__CA_FILE": str(keys / "ca.pem"),
+        # a qualified TSA and the e-seal CA's OCSP responder (RULES §6)
+        "GATEWAY_SIGNING__TSA_URL": "https://tsa.example.lv/tsa",
+        "GATEWAY_SIGNING__OCSP_URL": "https://ocsp.example.lv/",
         "GATEWAY_ALLOWED_CLIENTS": json.dumps({"getExamResults": [PRODUCTION_PORTAL]}),
         "GATEWAY_DATA_DIR": str(tmp_path / "var"),
         # The portal as an operator configures it (its own checks: PortalSettings).
@@ -128,6 +131,7 @@ def test_the_demo_configuration_is_refused_each_by_its_setting(
     gateway_part = [name for name in settings_named if not name.startswith("portal.")]
     assert gateway_part == [
         "signing.key_file/signing.pkcs12_file", "signing.eseal_key_file", "signing.ca_file",
+        "signing.tsa_url",
         *(f"allowed_clients.{code}" for code in sorted(settings.allowed_clients)),
     ]
     portal_part = [p for p in refused.value.problems if p.startswith("portal.")]
@@ -139,11 +143,31 @@ def test_the_demo_configuration_is_refused_each_by_its_setting(
     assert isinstance(refused.value, ConfigurationError)  # the CLI exits with 2
 
 
+def test_the_demo_pki_and_no_tsa_are_refused(
+    monkeypatch: pytest.MonkeyPatch, operator_env: dict[str, str]
+) -> None:
+    """RULES §6: sealed at B-LT against a real TSA and OCSP responder, never the demo PKI's."""
+    demo = "http://127.0.0.1:8084/vpis-demo"
+    env = {**operator_env, "GATEWAY_SIGNING__TSA_URL": f"{demo}/tsa/tsa",
+           "GATEWAY_SIGNING__OCSP_URL": f"{demo}/ocsp/ca",
+           "GATEWAY_SIGNING__CRL_URL": f"{demo}/crls/ca/latest.crl"}
+    problems = production_problems(settings_from(monkeypatch, env))
+    assert [p.split(":", 1)[0] for p in problems] == [
+        "signing.tsa_url", "signing.ocsp_url", "signing.crl_url"]
+    assert all("demo PKI" in p for p in problems)
+    for name in ("GATEWAY_SIGNING__TSA_URL", "GATEWAY_SIGNING__OCSP_URL",
+                 "GATEWAY_SIGNING__CRL_URL"):
+        monkeypatch.delenv(name)
+    unset = {k: v for k, v in operator_env.items() if "TSA_URL" not in k and "OCSP_URL" not in k}
+    problems = production_problems(settings_from(monkeypatch, unset))
+    assert len(problems) == 1 and problems[0].startswith("signing.tsa_url: not set")
+
+
 def test_development_allows_the_demo(monkeypatch: pytest.MonkeyPatch) -> None:
     settings = settings_from(monkeypatch, {"GATEWAY_CLOCK_START": "2026-11-28T10:00:00Z"})
     assert settings.environment == "development"
     problems = [p for p in production_problems(settings) if not p.startswith("portal.")]
-    assert len(problems) == 4  # demo key, e-seal, CA, clock (and the portal's): not refused
+    assert len(problems) == 5  # demo key, e-seal, CA, no TSA, clock (and the portal's): allowed
     refuse_demo_parts(settings)
 
 

@@ -1,8 +1,10 @@
 """Issuing e-documents: render the PDF and seal it once, store it, serve the stored bytes.
 
-An issued document never changes (RULES §6): the first download renders the certificate,
-seals it with VISC's e-seal into an ASiC-E container and stores it; every later download serves
-the stored bytes without rendering or signing. :class:`IssueCounters` shows it.
+An issued document never changes (RULES §6): it is rendered and sealed with VISC's e-seal
+(XAdES-B-LT when a TSA is configured, :mod:`gateway.signing.sealer`) into an ASiC-E container
+once, ahead of publication by ``gateway edoc seal`` or else on the first download, and stored;
+every later download serves the stored bytes without rendering or signing.
+:class:`IssueCounters` shows it.
 """
 
 from __future__ import annotations
@@ -21,8 +23,8 @@ from gateway import metrics
 from gateway.documents.model import CertificateData, Institution, LanguageDocumentData, Part
 from gateway.documents.render import render_certificate, render_language_document
 from gateway.domain.documents import DocumentKind
-from gateway.signing.asice import seal_pdf
 from gateway.signing.keys import SigningKey
+from gateway.signing.sealer import Sealer
 from gateway.store import documents as store
 
 EDOC_MIME = "application/vnd.etsi.asic-e+zip"
@@ -100,22 +102,34 @@ def render(data: CertificateData | LanguageDocumentData) -> bytes:
 class DocumentIssuer:
     """Makes and keeps e-documents; one per process (the e-seal key is loaded once)."""
 
-    def __init__(self, eseal: SigningKey, clock: Callable[[], datetime]) -> None:
-        self.eseal = eseal
+    def __init__(self, eseal: SigningKey | Sealer, clock: Callable[[], datetime]) -> None:
+        self.sealer = eseal if isinstance(eseal, Sealer) else Sealer(eseal)
+        self.eseal = self.sealer.key
         self.clock = clock
         self.counters = IssueCounters()
 
     def edoc(self, engine: Engine, number: str) -> bytes:
-        """The sealed e-document of ``number`` (which the caller has checked may be seen)."""
+        """The sealed e-document of ``number`` (which the caller has checked may be seen).
+
+        Served as stored when ``gateway edoc seal`` sealed it before publication; sealed now
+        only if it was missed. Raises :class:`~gateway.errors.SealingUnavailable` ("try again
+        later") when the TSA or the OCSP responder fails: then nothing is stored.
+        """
         with engine.connect() as conn:
             stored = store.stored_edoc(conn, number)
             if stored is not None:
                 self.counters.count(sealed=False)
                 return stored
+        return self.seal(engine, number)
+
+    def seal(self, engine: Engine, number: str) -> bytes:
+        """Render and seal ``number`` and store it, unless a sealed one is stored already
+        (the first write wins); the e-document kept."""
+        with engine.connect() as conn:
             sources = store.document_sources(conn, number)
         pdf = render(printable(sources))
         now = self.clock()
-        edoc = seal_pdf(f"{file_stem(number)}.pdf", pdf, self.eseal, now)
+        edoc = self.sealer.seal_pdf(f"{file_stem(number)}.pdf", pdf, now)
         with engine.begin() as conn:
             kept = store.store_edoc(conn, number, edoc, hashlib.sha256(edoc).hexdigest(), now)
         self.counters.count(sealed=True)

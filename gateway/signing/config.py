@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
@@ -68,6 +69,25 @@ class SigningSettings(BaseModel):
         description="PEM certificate of VISC's e-seal, optionally followed by its chain.",
     )
 
+    tsa_url: str | None = Field(
+        default=None,
+        description="RFC 3161 time-stamping authority for XAdES-B-LT seals (RULES §6), e.g. a "
+        "qualified Latvian TSA; the demo's is `gateway pki-sim`. Unset: e-documents are sealed "
+        "at B-B only, which production refuses.",
+    )
+    ocsp_url: str | None = Field(
+        default=None,
+        description="OCSP responder (RFC 6960) of the e-seal's and the TSA's issuing CA.",
+    )
+    crl_url: str | None = Field(
+        default=None,
+        description="The issuing CA's CRL (RFC 5280 §5), fetched when the OCSP responder fails.",
+    )
+    validation_timeout: float = Field(
+        default=10.0, gt=0, le=60,
+        description="Seconds to wait for the TSA, the OCSP responder or the CRL, each request.",
+    )
+
     @model_validator(mode="after")
     def _consistent(self) -> SigningSettings:
         pem = self.key_file is not None or self.certificate_file is not None
@@ -79,7 +99,18 @@ class SigningSettings(BaseModel):
             raise ValueError("pkcs12_password_file is set but pkcs12_file is not")
         if (self.eseal_key_file is None) != (self.eseal_certificate_file is None):
             raise ValueError("eseal_key_file and eseal_certificate_file must be set together")
+        for name in ("tsa_url", "ocsp_url", "crl_url"):
+            url = getattr(self, name)
+            if url is not None and urlsplit(url).scheme not in ("http", "https"):
+                raise ValueError(f"{name} must be an http(s) URL")
+        if (self.tsa_url is None) != (self.ocsp_url is None and self.crl_url is None):
+            raise ValueError("tsa_url needs ocsp_url or crl_url, and they need tsa_url")
         return self
+
+    @property
+    def long_term(self) -> bool:
+        """True when e-documents are sealed at XAdES-B-LT (a TSA and revocation data are set)."""
+        return self.tsa_url is not None
 
     @property
     def uses_demo_keys(self) -> bool:

@@ -21,7 +21,7 @@ from pathlib import Path
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec, rsa
-from cryptography.x509.oid import NameOID
+from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
 from gateway.errors import ConfigurationError
 from gateway.signing.config import SignatureAlgorithm
@@ -92,6 +92,68 @@ def ensure_demo_keys(data_dir: Path, algorithm: SignatureAlgorithm) -> DemoKeyPa
     return paths
 
 
+@dataclass(frozen=True, slots=True)
+class DemoServicePaths:
+    """The demo PKI's services (RULES §6): the time-stamping authority and the OCSP responder,
+    each a P-256 key and a certificate issued by the demo CA."""
+
+    tsa_key: Path
+    tsa_certificate: Path
+    ocsp_key: Path
+    ocsp_certificate: Path
+
+
+TSA_COMMON_NAME = "VPIS demo time-stamping authority"
+OCSP_COMMON_NAME = "VPIS demo OCSP responder"
+
+
+def ensure_demo_services(data_dir: Path, algorithm: SignatureAlgorithm) -> DemoServicePaths:
+    """Create the demo CA (:func:`ensure_demo_keys`) and the keys and certificates of its TSA
+    (extended key usage timeStamping, critical; RFC 3161 §2.3) and OCSP responder
+    (OCSPSigning and ocsp-nocheck; RFC 6960 §4.2.2.2), keeping whatever exists."""
+    keys = ensure_demo_keys(data_dir, algorithm)
+    directory = keys.directory
+    paths = DemoServicePaths(
+        tsa_key=directory / "tsa.key.pem",
+        tsa_certificate=directory / "tsa.pem",
+        ocsp_key=directory / "ocsp.key.pem",
+        ocsp_certificate=directory / "ocsp.pem",
+    )
+    with _locked(directory / ".lock"):
+        ca_key = _ensure_key(keys.ca_key, algorithm)
+        ca_cert = x509.load_pem_x509_certificate(keys.ca_certificate.read_bytes())
+        for key_path, cert_path, name, purpose in (
+            (paths.tsa_key, paths.tsa_certificate, TSA_COMMON_NAME,
+             ExtendedKeyUsageOID.TIME_STAMPING),
+            (paths.ocsp_key, paths.ocsp_certificate, OCSP_COMMON_NAME,
+             ExtendedKeyUsageOID.OCSP_SIGNING),
+        ):
+            # P-256: Certomancer loads the key for every answer, and an RSA key's load checks
+            # cost ~100 ms, an EC key's well under one
+            key = _ensure_key(key_path, SignatureAlgorithm.ECDSA_SHA256)
+            if not cert_path.exists():
+                cert = _build(_name(name), key.public_key(), ca_cert.subject, ca_key, ca_cert,
+                              purpose=purpose)
+                _write_new(cert_path, cert.public_bytes(serialization.Encoding.PEM), 0o644)
+    return paths
+
+
+def issue_demo_certificate(
+    data_dir: Path, key_path: Path, cert_path: Path, common_name: str, *, eseal: bool = True
+) -> x509.Certificate:
+    """Another certificate of the demo CA (tests: a second e-seal to revoke); kept if present."""
+    keys = demo_key_paths(data_dir, SignatureAlgorithm.RSA_SHA256)
+    with _locked(keys.directory / ".lock"):
+        ca_key = _ensure_key(keys.ca_key, SignatureAlgorithm.RSA_SHA256)
+        ca_cert = x509.load_pem_x509_certificate(keys.ca_certificate.read_bytes())
+        key = _ensure_key(key_path, SignatureAlgorithm.RSA_SHA256)
+        return _ensure_certificate(
+            cert_path,
+            lambda: _build(_name(common_name), key.public_key(), ca_cert.subject, ca_key,
+                           ca_cert, eseal=eseal),
+        )
+
+
 def _ensure_leaf(
     key_path: Path,
     cert_path: Path,
@@ -138,6 +200,7 @@ def _build(
     *,
     ca: bool = False,
     eseal: bool = False,
+    purpose: x509.ObjectIdentifier | None = None,
 ) -> x509.Certificate:
     now = datetime.now(UTC)
     not_after = now + _VALIDITY
@@ -170,6 +233,10 @@ def _build(
             critical=False,
         )
     )
+    if purpose is not None:  # RFC 3161 §2.3: the only purpose of a TSA's key, and critical
+        builder = builder.add_extension(x509.ExtendedKeyUsage([purpose]), critical=True)
+    if purpose == ExtendedKeyUsageOID.OCSP_SIGNING:  # RFC 6960 §4.2.2.2.1: nobody asks about it
+        builder = builder.add_extension(x509.OCSPNoCheck(), critical=False)
     return builder.sign(issuer_key, hashes.SHA256())
 
 

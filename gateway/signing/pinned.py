@@ -12,6 +12,7 @@ signxml's exceptions become :class:`~gateway.errors.SignatureInvalid` with a sta
 from __future__ import annotations
 
 from collections.abc import Callable, Collection, Mapping
+from datetime import datetime
 from typing import Any
 from urllib.parse import unquote
 
@@ -90,10 +91,16 @@ def verify_detached(
     algorithms: Collection[SignatureAlgorithm],
     *,
     signed_properties_uri: str,
+    verification_time: datetime | None = None,
 ) -> None:
     """Check a XAdES signature over the files of a container with signxml's XAdES verifier:
     each data file's digest (resolved by its percent-encoded name), the signed properties'
-    digest, the signature value and ``SigningCertificateV2``, against ``certificate``."""
+    digest, the signature value and ``SigningCertificateV2``, against ``certificate``.
+
+    signxml also checks ``certificate``'s validity period, at ``verification_time`` (default:
+    now). The caller judges the validity itself (at the signing time, or a long-term seal's
+    time-stamp; RULES §6) and passes a time within it, so a seal verifies after it expired.
+    """
     _key_fits(certificate, algorithms)
     references = len(data_files) + 1
     config = XAdESSignatureConfiguration(
@@ -101,6 +108,7 @@ def verify_detached(
         expect_references=references,
         signature_methods=_methods(algorithms),
         digest_algorithms=frozenset({DigestAlgorithm.SHA256}),
+        verification_time=verification_time,
     )
 
     def resolve(uri: str) -> bytes:

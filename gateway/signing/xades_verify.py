@@ -32,6 +32,7 @@ from gateway.signing.config import SignatureAlgorithm
 from gateway.signing.pinned import verify_detached
 from gateway.signing.trust import check_path, common_name
 from gateway.signing.xades import ASIC, SIGNED_PROPERTIES_TYPE, issuer_serial_v2
+from gateway.signing.xades_lt_verify import verify_long_term
 from gateway.signing.xmldsig import EXC_C14N, SHA256, SIGNATURE_METHODS, b64decode_strict
 from gateway.xmlsafe import UnsafeXML, parse_message
 
@@ -53,6 +54,8 @@ class VerifiedSignature:
     chain: list[x509.Certificate]
     mime_types: dict[str, str]
     """The signed MIME type (``DataObjectFormat``) of each data file, by name."""
+    level: str = "B-B"
+    """The baseline level verified: ``B-B``, ``B-LT`` or ``B-LTA`` (RULES §6)."""
 
 
 def verify_xades(
@@ -100,7 +103,8 @@ def verify_xades(
     certificate, intermediates = _key_info_certificates(key_info)
     signing_time = _signing_certificate_and_time(signature_props, certificate)
     verify_detached(root, data_files, certificate, [algorithm],
-                    signed_properties_uri=f"#{signed_props.get('Id')}")
+                    signed_properties_uri=f"#{signed_props.get('Id')}",
+                    verification_time=_within_validity(certificate, now))
     checks = [f"references: {len(file_refs)} data file(s) and the signed properties, SHA-256"]
     checks += [f"data file {name}: SHA-256 matches reference" for name in file_refs]
     checks.append("signed properties: digest matches")
@@ -109,9 +113,23 @@ def verify_xades(
     mime_types = _data_object_formats(object_props, file_refs)
     checks.append("data object formats: " + ", ".join(sorted(set(mime_types.values()))))
     anchors = (ca_certificate,) if isinstance(ca_certificate, x509.Certificate) else ca_certificate
-    chain, line = _check_certificate(certificate, intermediates, anchors, signing_time, now)
+    clock = now or datetime.now(UTC)
+    long_term = verify_long_term(signature, data_files, certificate, intermediates, anchors,
+                                 clock)
+    if long_term is None:
+        chain, line = _check_certificate(certificate, intermediates, anchors, signing_time, now)
+        checks.append(line)
+        checks.append("level: XAdES-B-B (no time-stamp: valid only while the certificate is)")
+        return VerifiedSignature(checks, signing_time, certificate, chain, mime_types)
+    if signing_time > long_term.proof_time + _CLOCK_SKEW:
+        raise SignatureInvalid("the signing time is after the signature time-stamp",
+                               reason="signing-time")
+    chain, line = _check_certificate(certificate, intermediates, anchors, long_term.proof_time,
+                                     clock, at="the signature time-stamp's time")
     checks.append(line)
-    return VerifiedSignature(checks, signing_time, certificate, chain, mime_types)
+    checks += long_term.checks
+    return VerifiedSignature(checks, signing_time, certificate, chain, mime_types,
+                             long_term.level)
 
 
 def _sort_references(
@@ -243,14 +261,23 @@ def _check_certificate(
     anchors: Sequence[x509.Certificate],
     signing_time: datetime,
     now: datetime | None,
+    at: str = "the signing time",
 ) -> tuple[list[x509.Certificate], str]:
     if signing_time > (now or datetime.now(UTC)) + _CLOCK_SKEW:
         raise SignatureInvalid("the signing time is in the future", reason="signing-time")
     chain = check_path(cert, intermediates, anchors, signing_time)
-    at = f"{signing_time:%Y-%m-%dT%H:%M:%SZ}"
+    when = f"{signing_time:%Y-%m-%dT%H:%M:%SZ}"
     via = "".join(f" via {common_name(c)}" for c in chain[1:-1])
     issuer = common_name(chain[-1])
-    return chain, f"certificate: issued by {issuer}{via}, valid at the signing time {at}"
+    return chain, f"certificate: issued by {issuer}{via}, valid at {at} {when}"
+
+
+def _within_validity(cert: x509.Certificate, now: datetime | None) -> datetime:
+    """A time at which signxml finds ``cert`` valid: ``now``, or the nearest end of its
+    validity. Whether it was valid when it mattered (at the signing time, or at the signature
+    time-stamp's for a long-term seal) is :func:`check_path`'s judgement, with its reasons."""
+    at = now or datetime.now(UTC)
+    return min(max(at, cert.not_valid_before_utc), cert.not_valid_after_utc)
 
 
 def _signature_algorithm(uri: str | None) -> SignatureAlgorithm:
