@@ -10,11 +10,13 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 import pytest
-from sqlalchemy import Engine, insert
+from alembic import command
+from sqlalchemy import Engine, insert, inspect, select, text
 
 from gateway.domain.certificate_status import CertificateStatus, downloadable
 from gateway.domain.documents import AppealOutcome, AppealStatus
 from gateway.errors import ImportRejected
+from gateway.store.db import alembic_config, create_engine_from_url, upgrade
 from gateway.store.documents import DocumentRow, visible_documents
 from gateway.store.importer import import_document
 from gateway.store.models import Appeal
@@ -182,3 +184,38 @@ def test_a_decision_does_not_change_into_the_other(engine: Engine) -> None:
         import_document(engine, upheld())
     assert (caught.value.record, caught.value.field) == ("appeals[0]", "decision")
     assert dump(engine) == before
+
+
+def test_the_migration_records_earlier_closed_appeals_as_upheld(database_url: str) -> None:
+    """Before 0006 only a correction closed an appeal: those appeals become upheld, on the day
+    the new certificate was issued; an open one stays open. Downgrading drops the columns."""
+    eng = create_engine_from_url(database_url)
+    try:
+        upgrade(eng, "0005")
+        with eng.begin() as conn:
+            conn.execute(text("INSERT INTO persons VALUES ('01010821238', 'Anna', 'B')"))
+            for number, issued, older in ((OLD, "2024-07-01", None), (NEW, "2024-07-15", OLD),
+                                          ("2024/OTHER", "2024-07-01", None)):
+                conn.execute(text(
+                    "INSERT INTO documents (number, kind, personal_code, issued_on, title,"
+                    " status, supersedes) VALUES (:n, 'language_decision', '01010821238',"
+                    " :i, 'T', 'valid', :o)"), {"n": number, "i": date.fromisoformat(issued),
+                                                "o": older})
+            for ref, number, status in ((REF, OLD, "decided"), ("APL-2024-0000000B",
+                                                                "2024/OTHER", "open")):
+                conn.execute(text(
+                    "INSERT INTO appeals (reference, document_number, requester_code,"
+                    " subject_code, role, text, status, created_at) VALUES (:r, :n,"
+                    " '01010821238', '01010821238', 'student', 't', :s, :at)"),
+                    {"r": ref, "n": number, "s": status,
+                     "at": datetime(2024, 7, 5, 9, tzinfo=UTC)})
+        upgrade(eng)
+        with eng.connect() as conn:
+            rows = conn.execute(select(Appeal.reference, Appeal.decision, Appeal.decided_on)
+                                .order_by(Appeal.reference)).all()
+        assert [tuple(r) for r in rows] == [(REF, "upheld", date(2024, 7, 15)),
+                                            ("APL-2024-0000000B", None, None)]
+        command.downgrade(alembic_config(eng), "0005")
+        assert "decision" not in {c["name"] for c in inspect(eng).get_columns("appeals")}
+    finally:
+        eng.dispose()
