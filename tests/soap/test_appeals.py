@@ -190,3 +190,13 @@ def test_an_upheld_appeal_shows_the_new_certificate_and_the_old_is_superseded(
     again = appeal(caller, P.SOFIJA, P.SOFIJA, DECIDED_UPHELD)  # the filer asks again
     assert again.alreadySubmitted is True
     assert (again.appeal.decision, again.appeal.newCertificate) == ("upheld", DECIDED_NEW)
+
+
+
+def test_the_demo_shows_a_rejected_appeal_on_a_valid_certificate(caller: Caller) -> None:
+    """`gateway demo` files Sofija's MAT appeal and loads VISC's decision (docs/demo-people.md)."""
+    entry = _listed(caller, "2025/782130687480-MAT")
+    assert entry.status == "valid"
+    assert (entry.appeal.reference, entry.appeal.status, entry.appeal.decision,
+            entry.appeal.decidedOn, entry.appeal.newCertificate) == (
+        "APL-2025-DEMO0002", "decided", "rejected", date(2025, 8, 8), None)
