@@ -153,6 +153,8 @@ REFUSALS = [
      "issued_on", "not a date"),
     ("document number with newline", _set("documents", "number", "2024/X\n"), "documents[0]",
      "number", "match pattern"),
+    ("supersedes not a number", _set("documents", "supersedes", 5), "documents[0]",
+     "supersedes", "must be a string matching ^[0-9]{4}/[0-9A-Z-]{1,40}$ or null"),
     ("naive publication time", _set("sessions", "published_at", "2024-07-01T08:00:00"),
      "sessions[0]", "published_at", "must match pattern"),
     ("school year not consecutive", _set("sessions", "school_year", "2023/2025"), "sessions[0]",
