@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 from alembic import command
-from sqlalchemy import Engine, insert, inspect, select, text
+from sqlalchemy import Engine, insert, inspect, select, text, update
 
 from gateway.domain.certificate_status import CertificateStatus, downloadable
 from gateway.domain.documents import AppealOutcome, AppealStatus
@@ -219,3 +219,14 @@ def test_the_migration_records_earlier_closed_appeals_as_upheld(database_url: st
         assert "decision" not in {c["name"] for c in inspect(eng).get_columns("appeals")}
     finally:
         eng.dispose()
+
+
+def test_a_withdrawn_appeal_is_not_decided(engine: Engine) -> None:
+    _appealed(engine)
+    with engine.begin() as conn:
+        conn.execute(update(Appeal).values(status="withdrawn"))
+    before = dump(engine)
+    with pytest.raises(ImportRejected, match="withdrawn") as caught:
+        import_document(engine, rejected())
+    assert (caught.value.record, caught.value.field) == ("appeals[0]", "reference")
+    assert dump(engine) == before
