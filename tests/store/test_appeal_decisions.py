@@ -187,11 +187,12 @@ def test_a_decision_does_not_change_into_the_other(engine: Engine) -> None:
 
 
 def test_the_migration_records_earlier_closed_appeals_as_upheld(database_url: str) -> None:
-    """Before 0006 only a correction closed an appeal: those appeals become upheld, on the day
-    the new certificate was issued; an open one stays open. Downgrading drops the columns."""
+    """Before 0007_appeal_decisions only a correction closed an appeal: those appeals become
+    upheld, on the day the new certificate was issued; an open one stays open. Downgrading
+    drops the columns."""
     eng = create_engine_from_url(database_url)
     try:
-        upgrade(eng, "0005")
+        upgrade(eng, "0006")
         with eng.begin() as conn:
             conn.execute(text("INSERT INTO persons VALUES ('01010821238', 'Anna', 'B')"))
             for number, issued, older in ((OLD, "2024-07-01", None), (NEW, "2024-07-15", OLD),
@@ -215,7 +216,7 @@ def test_the_migration_records_earlier_closed_appeals_as_upheld(database_url: st
                                 .order_by(Appeal.reference)).all()
         assert [tuple(r) for r in rows] == [(REF, "upheld", date(2024, 7, 15)),
                                             ("APL-2024-0000000B", None, None)]
-        command.downgrade(alembic_config(eng), "0005")
+        command.downgrade(alembic_config(eng), "0006")
         assert "decision" not in {c["name"] for c in inspect(eng).get_columns("appeals")}
     finally:
         eng.dispose()
