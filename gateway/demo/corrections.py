@@ -51,10 +51,31 @@ DEMO_APPEAL = {
 with it (a second appeal returns the open one) on any day."""
 
 
+DEMO_DECIDED_APPEAL = dict(
+    DEMO_APPEAL, reference="APL-2025-DEMO0002", document_number="2025/782130687480-MAT",
+    text="Lūdzu pārbaudīt, vai visi uzdevumi ir novērtēti.",
+    created_at=datetime(2025, 7, 25, 9, 0, tzinfo=UTC))
+"""Sofija's appeal against her 2025 MAT certificate, which VISC rejected: ``listDocuments``
+shows the certificate ``valid`` again, its appeal decided ``rejected`` on 2025-08-08."""
+
+DEMO_DECISION = {"appeals": [{
+    "reference": "APL-2025-DEMO0002", "decision": "rejected", "decided_on": "2025-08-08"}]}
+"""VISC's decision on it, loaded as an import file carries it (RULES §9, §13)."""
+
+
 def load_demo_appeal(engine: Engine) -> bool:
-    """Open the demo appeal unless it is open already; whether it was new."""
+    """Open the demo appeal unless it is open already, and file and decide the MAT appeal unless
+    it is there already; whether the open appeal was new."""
+    from sqlalchemy import insert, select
+
     from gateway.store.appeals import open_appeal
+    from gateway.store.importer import import_document
+    from gateway.store.models import Appeal
 
     with engine.begin() as conn:
         _, already = open_appeal(conn, dict(DEMO_APPEAL))
+        decided = str(DEMO_DECIDED_APPEAL["reference"])
+        if conn.scalar(select(Appeal.id).where(Appeal.reference == decided)) is None:
+            conn.execute(insert(Appeal).values(**DEMO_DECIDED_APPEAL, status="open"))
+    import_document(engine, json.loads(json.dumps(DEMO_DECISION)))
     return not already

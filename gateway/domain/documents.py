@@ -55,3 +55,13 @@ class AppealStatus(StrEnum):
     OPEN = "open"
     DECIDED = "decided"
     WITHDRAWN = "withdrawn"
+
+
+class AppealOutcome(StrEnum):
+    """VISC's decision on an appeal (RULES §13; ``vpis:AppealOutcome``, the import's
+    ``appeals[].decision``). Either closes the appeal: its status becomes ``decided``."""
+
+    UPHELD = "upheld"
+    """The result changed: a new certificate supersedes the appealed one."""
+    REJECTED = "rejected"
+    """The result stands: the appealed certificate is ``valid`` again."""

@@ -7,7 +7,10 @@ Administration's register). Both registers fail closed. The requester must be an
 every EP226 service. The certificate must be one the student's ``listDocuments`` shows, still
 valid or under appeal, and the appeal filed by the deadline of
 :func:`gateway.domain.appeals.appeal_deadline` (Riga dates). One open appeal per certificate: a
-second returns the open one. The function returns its decision; the caller audits it.
+second returns the open one. Once VISC has decided it (upheld or rejected, from the import), a
+further appeal against the certificate returns the decided one with its decision: the decision
+is VISC's last word on the certificate, and this answer is where the filer sees it (RULES §13).
+The function returns its decision; the caller audits it.
 """
 
 from __future__ import annotations
@@ -44,6 +47,9 @@ from gateway.store import appeals as store
 from gateway.store.documents import visible_document
 
 _LEGAL_REPRESENTATION = (Reason.PARENT_WITH_CUSTODY, Reason.GUARDIAN_OF_MINOR)
+_ANSWERED_AS_IS = (AppealStatus.OPEN, AppealStatus.DECIDED)
+"""An open appeal is answered as it stands; so is a decided one, with VISC's decision: that
+is how whoever filed it (a resocialisation official lists no documents) learns it (RULES §13)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,7 +108,7 @@ def submit_appeal(access: Access, prison: PrisonClient, requester: PersonalCode,
         if row is None or row.kind is not DocumentKind.CE_CERTIFICATE:
             raise DocumentNotFound("not visible")
         deadline = appeal_deadline(row.issued_on)
-        if row.appeal is not None and row.appeal.status is AppealStatus.OPEN:
+        if row.appeal is not None and row.appeal.status in _ANSWERED_AS_IS:
             return AppealDecision(student, number, row.appeal, role, deadline, True)
         if not downloadable(row.status):
             raise DocumentNotAvailable(row.status.value)

@@ -1,4 +1,4 @@
-"""The import of VISC's exam-processing data (RULES §9).
+"""The import of VISC's exam-processing data (RULES §9), with its decisions on appeals (§13).
 
 The whole file is checked before anything is written: first against the JSON Schema in
 ``schemas/import.schema.json``, then against the rules a schema cannot say (valid personal
@@ -12,27 +12,31 @@ from __future__ import annotations
 import json
 import logging
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from functools import cache
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, select
 
-from gateway.contracts import schema_file
 from gateway.domain.documents import DocumentKind
 from gateway.domain.personal_code import parse_personal_code
 from gateway.errors import ImportRejected, InvalidPersonalCode
 from gateway.store import upsert
+from gateway.store.appeal_decisions import (
+    check_decisions,
+    close_superseded_appeals,
+    parse_decisions,
+    write_decisions,
+)
+from gateway.store.import_schema import check_schema
 from gateway.store.models import Document, Exam, ExamSession, Institution, Person
-from gateway.store.supersession import check_supersessions, close_superseded_appeals
+from gateway.store.supersession import check_supersessions
 
 log = logging.getLogger(__name__)
 
-SCHEMA_PATH = schema_file("import.schema.json")
-SECTIONS = ("sessions", "exams", "institutions", "persons", "results", "documents")
+SECTIONS = ("sessions", "exams", "institutions", "persons", "results", "documents", "appeals")
 MAX_FILE_BYTES = 2 * 1024**3
 
 _CODE = re.compile(r"[0-9A-Za-z][0-9A-Za-z_-]{0,15}", re.ASCII)
@@ -57,67 +61,10 @@ class ImportSummary:
         return "; ".join(parts) + f"; {self.seconds:.1f} s"
 
 
-@cache
-def _schema() -> Any:
-    return json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
-
-
-@cache
-def _fast_check() -> Any:
-    """A compiled validator: ~20× faster than jsonschema on a national file, no messages."""
-    import fastjsonschema
-
-    return fastjsonschema.compile(_schema())
-
-
-@cache
-def _validator() -> Any:
-    """The reference validator, used to word the message once a file is known to be bad."""
-    from jsonschema import Draft202012Validator
-
-    Draft202012Validator.check_schema(_schema())
-    return Draft202012Validator(_schema())
-
-
-def _where(path: Sequence[Any]) -> tuple[str | None, str | None]:
-    """The record and field of a JSON path: ``["results", 12, "parts"]`` → results[12], parts."""
-    if len(path) >= 2 and isinstance(path[1], int):
-        record = f"{path[0]}[{path[1]}]"
-        rest = [str(p) for p in path[2:]]
-        return record, ".".join(rest) or None
-    return None, ".".join(str(p) for p in path) or None
-
-
 def _reject(section: str, index: int, fieldname: str | None, problem: str) -> ImportRejected:
     record = f"{section}[{index}]"
     where = f"{record}, field '{fieldname}'" if fieldname else record
     return ImportRejected(f"{where}: {problem}", record=record, field=fieldname)
-
-
-def check_schema(doc: Any) -> None:
-    """Refuse ``doc`` at its first schema violation, naming the record and the field."""
-    import fastjsonschema
-
-    try:
-        _fast_check()(doc)
-    except fastjsonschema.JsonSchemaValueException as fast:
-        path = [int(p) if p.isascii() and p.isdigit() else p for p in fast.path[1:]]
-        message = str(fast.message).split(" ", 1)[-1]  # drop its "data.x[0].y" prefix
-    else:
-        return
-    from jsonschema.exceptions import best_match
-
-    # jsonschema words its messages better; fastjsonschema is stricter on `$` in patterns
-    # (it does not let a trailing newline through), so fall back to its own finding.
-    err = best_match(_validator().iter_errors(doc))
-    if err is not None:
-        path, message = list(err.absolute_path), err.message
-    record, fieldname = _where(path)
-    where = record or "file"
-    if fieldname:
-        where += f", field '{fieldname}'"
-    message = message if len(message) < 200 else message[:200] + "…"
-    raise ImportRejected(f"{where}: {message}", record=record, field=fieldname)
 
 
 def _aware_instant(value: str) -> datetime:
@@ -388,9 +335,11 @@ def import_document(engine: Engine, doc: Any) -> ImportSummary:
     rows = _Rows(doc, _known_in_db(engine, doc))
     _refuse_changes_to_sealed(engine, rows.documents)
     check_supersessions(engine, rows.documents)
+    decisions = check_decisions(engine, parse_decisions(doc.get("appeals", [])), rows.documents)
     summary = ImportSummary(records={name: len(doc.get(name, [])) for name in SECTIONS})
     with engine.begin() as conn:
         summary.changed = upsert.write_all(conn, rows)
+        summary.changed["appeals"] = write_decisions(conn, decisions)
         close_superseded_appeals(conn, rows.documents)
     summary.seconds = time.perf_counter() - started
     log.info("import: %s", summary.describe())

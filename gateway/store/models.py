@@ -198,6 +198,10 @@ class Appeal(Base):
     text: Mapped[str] = mapped_column(Text)
     status: Mapped[str] = mapped_column(String(16))  # open | decided | withdrawn
     created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    # VISC's decision once ``decided`` (RULES §13): upheld | rejected, and its date. The new
+    # certificate of an upheld appeal is the document whose ``supersedes`` names this one's.
+    decision: Mapped[str | None] = mapped_column(String(16))
+    decided_on: Mapped[date | None] = mapped_column(Date)
 
 
 class AuditRecord(Base):

@@ -4,7 +4,8 @@ written.
 A document may name in ``supersedes`` the earlier document it corrects: the same person's, of
 the same kind, in the file or already in the database, superseded by no other document, and no
 document supersedes itself through a chain. The earlier document keeps its sealed e-document
-as it is; it only becomes ``superseded``.
+as it is; it only becomes ``superseded`` (an appeal still open against it is closed by
+:func:`gateway.store.appeal_decisions.close_superseded_appeals`).
 """
 
 from __future__ import annotations
@@ -12,11 +13,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import Connection, Engine, select, update
+from sqlalchemy import Engine, select
 
-from gateway.domain.documents import AppealStatus
 from gateway.errors import ImportRejected
-from gateway.store.models import Appeal, Document
+from gateway.store.models import Document
 
 _CHUNK = 5000
 
@@ -90,18 +90,3 @@ def _refuse_cycles(pairs: Sequence[tuple[int, str, str]]) -> None:
             seen.add(current)
             current = newer_to_older.get(current)
 
-
-def close_superseded_appeals(conn: Connection, documents: Sequence[dict[str, Any]]) -> int:
-    """Mark ``decided`` the open appeals of the documents this import supersedes: the corrected
-    certificate is the appeal's decision. Returns how many were open (0 on a second load)."""
-    olds = sorted({d["supersedes"] for d in documents if d.get("supersedes") is not None})
-    closed = 0
-    for start in range(0, len(olds), _CHUNK):
-        result = conn.execute(
-            update(Appeal)
-            .where(Appeal.document_number.in_(olds[start : start + _CHUNK]),
-                   Appeal.status == AppealStatus.OPEN)
-            .values(status=AppealStatus.DECIDED)
-        )
-        closed += result.rowcount or 0
-    return closed

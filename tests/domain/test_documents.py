@@ -10,6 +10,7 @@ from lxml import etree
 from gateway.domain.documents import (
     IMPORTED_STATUSES,
     LANGUAGE_KINDS,
+    AppealOutcome,
     AppealStatus,
     CertificateStatus,
     DocumentKind,
@@ -70,3 +71,10 @@ def test_the_import_schema_lists_the_imported_statuses() -> None:
     schema = json.loads((REPO / "schemas" / "import.schema.json").read_text(encoding="utf-8"))
     status = schema["$defs"]["document"]["properties"]["status"]["enum"]
     assert set(status) == {s.value for s in IMPORTED_STATUSES}
+
+
+def test_both_schemas_list_the_decisions_on_an_appeal() -> None:
+    assert _enumeration("AppealOutcome") == {o.value for o in AppealOutcome}
+    schema = json.loads((REPO / "schemas" / "import.schema.json").read_text(encoding="utf-8"))
+    decision = schema["$defs"]["appeal_decision"]["properties"]["decision"]["enum"]
+    assert set(decision) == {o.value for o in AppealOutcome}

@@ -123,8 +123,8 @@ def test_in_time_exactly_until_the_deadline(parts: tuple[Access, PrisonClient],
         assert day > appeal_deadline(ISSUED)
     else:
         assert day <= appeal_deadline(ISSUED) and not decision.already
-        with access.engine.begin() as conn:  # decided: the next example starts with none open
-            conn.execute(update(Appeal).values(status="decided"))
+        with access.engine.begin() as conn:  # withdrawn: the next example starts with none
+            conn.execute(update(Appeal).values(status="withdrawn"))  # (a decided one answers)
 
 
 def test_with_the_prison_register_down_only_the_official_is_refused(

@@ -126,3 +126,77 @@ def test_a_certificate_the_student_does_not_have_is_not_found(
 def test_a_superseded_certificate_cannot_be_appealed(caller: Caller) -> None:
     expect_fault(lambda: appeal(caller, P.SOFIJA, P.SOFIJA, "2025/345016345164-BIO"),
                  "DocumentNotAvailable")
+
+
+DECIDED_REJECTED = f"{TODAY.year}/E2E-SOFIJA-DEC-R"
+DECIDED_UPHELD = f"{TODAY.year}/E2E-SOFIJA-DEC-U"
+DECIDED_NEW = f"{TODAY.year}/E2E-SOFIJA-DEC-U2"
+
+
+def _import(stand: Stand, tmp_path: Path, doc: dict[str, Any]) -> None:
+    path = tmp_path / "decisions.json"
+    path.write_text(json.dumps(doc), encoding="utf-8")
+    run_cli(stand.env, "import", str(path))
+
+
+def _listed(caller: Caller, number: str) -> Any:
+    listed = caller.call("listDocuments", P.SOFIJA, personalCode=P.SOFIJA).documents.document
+    assert contract.body_schema().validate(payload(caller.last_response))
+    return next(d for d in listed if d.number == number)
+
+
+def test_a_rejected_appeal_shows_its_decision_and_the_certificate_is_valid_again(
+        caller: Caller, stand: Stand, tmp_path: Path) -> None:
+    _import(stand, tmp_path, {"documents": [_doc(DECIDED_REJECTED, P.SOFIJA, "2025-V", "MAT",
+                                                 TODAY)]})
+    reference = appeal(caller, OFFICIAL, P.SOFIJA, DECIDED_REJECTED).appeal.reference
+    assert _listed(caller, DECIDED_REJECTED).status == "under_appeal"
+    _import(stand, tmp_path, {"appeals": [{"reference": reference, "decision": "rejected",
+                                           "decided_on": TODAY.isoformat()}]})
+    # whoever filed it (the official lists no documents) sees the decision by its reference
+    again = appeal(caller, OFFICIAL, P.SOFIJA, DECIDED_REJECTED)
+    assert again.alreadySubmitted is True and again.appeal.reference == reference
+    assert (again.appeal.status, again.appeal.decision, again.appeal.decidedOn,
+            again.appeal.newCertificate) == ("decided", "rejected", TODAY, None)
+    # and so does the student, with the certificate valid and downloadable again
+    entry = _listed(caller, DECIDED_REJECTED)
+    assert entry.status == "valid" and entry.supersededBy is None
+    assert (entry.appeal.reference, entry.appeal.decision) == (reference, "rejected")
+    got = caller.call("getDocument", P.SOFIJA, personalCode=P.SOFIJA,
+                      documentNumber=DECIDED_REJECTED)
+    assert got.content[:2] == b"PK"
+
+
+def test_an_upheld_appeal_shows_the_new_certificate_and_the_old_is_superseded(
+        caller: Caller, stand: Stand, tmp_path: Path) -> None:
+    _import(stand, tmp_path, {"documents": [_doc(DECIDED_UPHELD, P.SOFIJA, "2025-V", "LVA",
+                                                 TODAY)]})
+    reference = appeal(caller, P.SOFIJA, P.SOFIJA, DECIDED_UPHELD).appeal.reference
+    new = dict(_doc(DECIDED_NEW, P.SOFIJA, "2025-V", "LVA", TODAY), supersedes=DECIDED_UPHELD)
+    decision = {"documents": [new], "appeals": [{
+        "reference": reference, "decision": "upheld", "decided_on": TODAY.isoformat(),
+        "new_certificate": DECIDED_NEW}]}
+    _import(stand, tmp_path, decision)
+    _import(stand, tmp_path, decision)  # loading twice changes nothing
+    old = _listed(caller, DECIDED_UPHELD)
+    assert (old.status, old.supersededBy) == ("superseded", DECIDED_NEW)
+    assert (old.appeal.reference, old.appeal.status, old.appeal.decision,
+            old.appeal.decidedOn, old.appeal.newCertificate) == (
+        reference, "decided", "upheld", TODAY, DECIDED_NEW)
+    current = _listed(caller, DECIDED_NEW)
+    assert current.status == "valid" and current.appeal is None
+    expect_fault(lambda: caller.call("getDocument", P.SOFIJA, personalCode=P.SOFIJA,
+                                     documentNumber=DECIDED_UPHELD), "DocumentNotAvailable")
+    again = appeal(caller, P.SOFIJA, P.SOFIJA, DECIDED_UPHELD)  # the filer asks again
+    assert again.alreadySubmitted is True
+    assert (again.appeal.decision, again.appeal.newCertificate) == ("upheld", DECIDED_NEW)
+
+
+
+def test_the_demo_shows_a_rejected_appeal_on_a_valid_certificate(caller: Caller) -> None:
+    """`gateway demo` files Sofija's MAT appeal and loads VISC's decision (docs/demo-people.md)."""
+    entry = _listed(caller, "2025/782130687480-MAT")
+    assert entry.status == "valid"
+    assert (entry.appeal.reference, entry.appeal.status, entry.appeal.decision,
+            entry.appeal.decidedOn, entry.appeal.newCertificate) == (
+        "APL-2025-DEMO0002", "decided", "rejected", date(2025, 8, 8), None)

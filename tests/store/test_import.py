@@ -53,7 +53,7 @@ def counts(engine: Engine) -> dict[str, int]:
 def test_the_rules_example_loads(engine: Engine) -> None:
     summary = import_document(engine, copy.deepcopy(SMALL))
     assert summary.changed == {"sessions": 1, "exams": 1, "institutions": 1, "persons": 1,
-                               "results": 1, "documents": 1}
+                               "results": 1, "documents": 1, "appeals": 0}
     with engine.connect() as conn:
         result = conn.execute(select(Result)).one()
     assert result.personal_code == "01010821238"  # stored as the 11 digits
@@ -125,13 +125,13 @@ def _not_cefr(doc: dict[str, Any]) -> None:
 REFUSALS = [
     # (case, mutation, record, field, words in the message)
     ("percent over 100", _set("results", "total_percent", 181.0), "results[0]",
-     "total_percent", "maximum"),
+     "total_percent", "smaller than or equal to 100"),
     ("percent as text", _set("results", "total_percent", "81"), "results[0]", "total_percent",
-     "not of type"),
+     "must be number"),
     ("bad check digit", _set("persons", "personal_code", "010108-21239"), "persons[0]",
      "personal_code", "personal code"),
     ("full-width digits", _set("persons", "personal_code", "０１０１０８-21238"), "persons[0]",
-     "personal_code", "does not match"),
+     "personal_code", "must match pattern"),
     ("impossible date", _set("persons", "personal_code", "310208-21238"), "persons[0]",
      "personal_code", "personal code"),
     ("unknown person", _set("results", "personal_code", "010105-12347"), "results[0]",
@@ -145,15 +145,18 @@ REFUSALS = [
     ("CEFR on a non-CEFR exam", _not_cefr, "results[0]", "cefr_level", "CEFR"),
     ("missing field", _drop("results", "passed"), "results[0]", None, "'passed'"),
     ("unknown field", _set("persons", "middle_name", "X"), "persons[0]", None, "middle_name"),
-    ("unknown kind", _set("documents", "kind", "diploma"), "documents[0]", "kind", "diploma"),
+    ("unknown kind", _set("documents", "kind", "diploma"), "documents[0]", "kind",
+     "must be one of"),
     ("certificate without exam", _drop("documents", "exam"), "documents[0]", "session",
      "session and exam"),
     ("bad issue date", _set("documents", "issued_on", "2024-02-30"), "documents[0]",
      "issued_on", "not a date"),
     ("document number with newline", _set("documents", "number", "2024/X\n"), "documents[0]",
      "number", "match pattern"),
+    ("supersedes not a number", _set("documents", "supersedes", 5), "documents[0]",
+     "supersedes", "must be a string matching ^[0-9]{4}/[0-9A-Z-]{1,40}$ or null"),
     ("naive publication time", _set("sessions", "published_at", "2024-07-01T08:00:00"),
-     "sessions[0]", "published_at", "does not match"),
+     "sessions[0]", "published_at", "must match pattern"),
     ("school year not consecutive", _set("sessions", "school_year", "2023/2025"), "sessions[0]",
      "school_year", "consecutive"),
     ("duplicate person", _duplicate("persons"), "persons[1]", None, "repeats"),
@@ -209,7 +212,7 @@ def test_a_sealed_document_cannot_change(engine: Engine) -> None:
     [
         (b"\xff\xfe{}", "not UTF-8"),
         (b'{"persons": [', "not JSON"),
-        (b"[]", "is not of type 'object'"),
+        (b"[]", "file: must be object"),
         (b'{"pupils": []}', "pupils"),
     ],
 )

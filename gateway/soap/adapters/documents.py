@@ -13,6 +13,7 @@ from lxml import etree
 from gateway.domain.personal_code import PersonalCode
 from gateway.services import documents as ep226
 from gateway.soap import payloads as x
+from gateway.soap.adapters.appeals import appeal_state
 from gateway.soap.operation import Operation
 from gateway.store.documents import PaperCopyRow
 
@@ -95,10 +96,7 @@ def documents(answer: ep226.DocumentList) -> etree._Element:
         if row.superseded_by is not None:
             x.add(entry, "supersededBy", row.superseded_by)
         if row.appeal is not None:
-            appeal = etree.SubElement(entry, x.q("appeal"))
-            x.add(appeal, "reference", row.appeal.reference)
-            x.add(appeal, "status", row.appeal.status.value)
-            x.add(appeal, "filedAt", x.instant(row.appeal.filed_at))
+            appeal_state(entry, row.appeal)
     return element
 
 
