@@ -44,7 +44,8 @@ def rep(
     valid_from: date | None = None,
     valid_to: date | None = None,
 ) -> Representative:
-    return Representative(who.digits, kind, custody, valid_from, valid_to)
+    return Representative(who.digits, kind, custody, valid_from, valid_to,
+                          given_name="Vārds", family_name=f"Uzvārds {who.digits[:4]}")
 
 
 def record(

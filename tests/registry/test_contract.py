@@ -150,3 +150,24 @@ def test_simulator_answers_are_valid(simulator: RunningSimulator, family: Regist
         for element in header_elements(response.content):
             assert_official(element)
     assert simulator.app.counters()["answers"] == len(subjects)
+
+
+def test_each_representative_is_named_and_the_names_are_required(
+    registry: RegistryClient,
+) -> None:
+    """RULES §13: the register's answer names each representative (given and family name), so
+    that the access log can name them whether their access was allowed or refused."""
+    xsd = etree.parse(str(contract.PMLP_XSD), parser=contract.hardened_parser())
+    representative = xsd.find(f"{{{XSD}}}complexType[@name='Representative']")
+    assert representative is not None
+    elements = {e.get("name"): e for e in representative.iter(f"{{{XSD}}}element")}
+    for name in ("givenName", "familyName"):
+        assert elements[name].get("type") == "pmlp:Name"
+        assert elements[name].get("minOccurs", "1") == "1", name  # required
+    record = registry.lookup(p.ANNA, user_id=p.MOTHER)
+    assert record is not None
+    assert {rep.personal_code: (rep.given_name, rep.family_name)
+            for rep in record.representatives} == {
+        p.MOTHER.digits: ("Inese", "Bērziņa"),
+        p.FATHER.digits: ("Pēteris", "Bērziņš"),
+    }
