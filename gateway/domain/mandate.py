@@ -27,6 +27,7 @@ from enum import StrEnum
 
 from gateway.domain.age import is_adult
 from gateway.domain.personal_code import PersonalCode
+from gateway.domain.prison import InmateRecord
 
 
 class RelationKind(StrEnum):
@@ -131,6 +132,18 @@ def representative_of(requester: str, record: RegisterRecord | None) -> Accessor
     for rep in record.representatives:
         if rep.personal_code == requester:
             return Accessor(AccessorKind.REPRESENTATIVE, rep.name)
+    return None
+
+
+def official_of(requester: str, record: InmateRecord | None) -> Accessor | None:
+    """``requester`` (11 digits) as the Prison Administration's record of an inmate names them:
+    one of the inmate's resocialisation officials, in any term (RULES §13); else ``None``."""
+    if record is None:
+        return None
+    for official in record.officials:
+        if official.personal_code == requester:
+            return Accessor(AccessorKind.OFFICIAL,
+                            f"{official.given_name} {official.family_name}")
     return None
 
 
