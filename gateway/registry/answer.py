@@ -8,7 +8,8 @@ is, that each representative's code is a valid personal code (RULES §1) other t
 subject's, and that validity dates are in order. Each representative comes with the given and
 family name the register holds (RULES §13 names them in the access log). The lexical readers
 (:func:`xs_boolean`, :func:`xs_date`) follow XML Schema Part 2 §3.2.2 and §3.2.9 and are shared
-with the prison register's reader. Anything wrong raises :class:`MalformedAnswer`; the caller refuses.
+with the prison register's reader. Anything wrong raises :class:`MalformedAnswer`; the caller
+refuses.
 """
 
 from __future__ import annotations
