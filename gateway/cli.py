@@ -124,7 +124,7 @@ def _cmd_audit(args: argparse.Namespace, settings: Settings) -> int:
         engine.dispose()
     print(f"accesses to the data of {person.display}: {len(entries)}")
     for entry in entries:
-        who = f"{entry.accessor} {entry.accessor_name}" if entry.accessor_name else entry.accessor
+        who = f"{entry.accessor} ({entry.accessor_name})" if entry.accessor_name else entry.accessor
         print(
             f"{entry.at:%Y-%m-%d %H:%M:%S}Z  {entry.service:<24} {entry.outcome:<8} "
             f"{entry.reason or '':<22} by {who:<24} via {entry.client or '?'}  "

@@ -90,6 +90,10 @@ class AccessLog(Decided):
     reason: str
     documents: tuple[str, ...] = ()
 
+    @property
+    def subject_code(self) -> str:
+        return self.subject.digits
+
 
 def _accessor(line: store.AuditLine, subject: str, kinds: Mapping[str, str]) -> str:
     """RULES §13's "by whom", from the record alone (the one place it is decided)."""
