@@ -112,7 +112,8 @@ class ZeepPath:
         reps = person.representatives.representative if person.representatives else []
         return RegisterRecord(subject.digits, person.birthDate, person.declaredOfAge, tuple(
             Representative(parse_personal_code(r.personalCode).digits, RelationKind(r.kind),
-                           r.custody, r.validFrom, r.validTo) for r in reps or []))
+                           r.custody, r.validFrom, r.validTo, given_name=r.givenName,
+                           family_name=r.familyName) for r in reps or []))
 
 
 def _free_port() -> int:

@@ -149,7 +149,9 @@ def registry_fixture(data: Dataset, path: Path) -> None:
             year = {"0": 1800, "1": 1900, "2": 2000}[c] + y
             persons.append({"personal_code": code, "birth_date": f"{year:04d}-{m:02d}-{d:02d}",
                             "declared_of_age": False})
-        relations.append({"representative": parent, "subject": child, "kind": "parent",
+        relations.append({"representative": parent, "given_name": "Vecāks",
+                          "family_name": f"Nr. {len(relations) + 1}", "subject": child,
+                          "kind": "parent",
                           "custody": True, "valid_from": None, "valid_to": None})
     path.write_text(json.dumps({"persons": persons, "relations": relations}))
 

@@ -108,7 +108,7 @@ def _cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
 
 def _cmd_audit(args: argparse.Namespace, settings: Settings) -> int:
     from gateway.domain.personal_code import parse_personal_code
-    from gateway.store.audit import accesses_to
+    from gateway.services.access_log import operator_access_log
     from gateway.store.db import create_engine_for
 
     try:
@@ -118,25 +118,17 @@ def _cmd_audit(args: argparse.Namespace, settings: Settings) -> int:
               "11 digits, DDMMYY-CNNNX or DDMMYYCNNNX", file=sys.stderr)
         return 2
     engine = create_engine_for(settings)
-    try:
-        lines = accesses_to(engine, person.digits, limit=args.limit)
+    try:  # the same accesses getAccessLog and the portal show (RULES §13)
+        entries = operator_access_log(engine, settings.client_kinds, person, limit=args.limit)
     finally:
         engine.dispose()
-    print(f"accesses to the data of {person.display}: {len(lines)}")
-    for line in lines:
-        who = (
-            "self"
-            if line.requester_code == line.subject_code
-            else (
-                f"{line.requester_code[:6]}-{line.requester_code[6:]}"
-                if line.requester_code
-                else "?"
-            )
-        )
+    print(f"accesses to the data of {person.display}: {len(entries)}")
+    for entry in entries:
+        who = f"{entry.accessor} ({entry.accessor_name})" if entry.accessor_name else entry.accessor
         print(
-            f"{line.at:%Y-%m-%d %H:%M:%S}Z  {line.service:<24} {line.outcome:<8} "
-            f"{line.reason or '':<22} by {who:<13} via {line.client or '?'}  "
-            f"id {line.message_id or '?'}"
+            f"{entry.at:%Y-%m-%d %H:%M:%S}Z  {entry.service:<24} {entry.outcome:<8} "
+            f"{entry.reason or '':<22} by {who:<24} via {entry.client or '?'}  "
+            f"id {entry.message_id or '?'}"
         )
     return 0
 

@@ -14,7 +14,10 @@ and message (``python -m gateway.soap.fault_table`` writes it; a test keeps it c
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
+
+if TYPE_CHECKING:  # the domain's errors come from here: no import at run time
+    from gateway.domain.mandate import Accessor
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,12 +41,18 @@ class GatewayError(Exception):
     message_lv: ClassVar[str] = "Radās iekšēja kļūda. Lūdzu, mēģiniet vēlāk."
     message_en: ClassVar[str] = "An internal error occurred. Please try again later."
 
+    accessor: Accessor | None = None
+    """Who the requester is in a register's eyes, when one named them (RULES §13): the refusal's
+    audit record keeps it, as the decision's would. Never part of the fault."""
+
     def __init__(
-        self, detail: str | None = None, *, problem: Problem | None = None, **attrs: object
+        self, detail: str | None = None, *, problem: Problem | None = None,
+        accessor: Accessor | None = None, **attrs: object
     ) -> None:
         super().__init__(detail or self.message_en)
         self.detail = detail
         self.problem = problem
+        self.accessor = accessor
         self.attrs = attrs
 
     @property

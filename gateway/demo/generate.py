@@ -161,6 +161,8 @@ class _Demo:
         self.relations.append(
             {
                 "representative": representative.code,
+                "given_name": representative.given_name,
+                "family_name": representative.family_name,
                 "subject": subject.code,
                 "kind": kind,
                 "custody": custody,

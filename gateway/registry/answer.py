@@ -5,9 +5,11 @@ headers (including the echoed ``id`` and ``userId``) and the body element agains
 schemas. :func:`record_from_answer` reads that body element with lxml and checks what a schema
 cannot: that the person is the one asked about, that ``person`` is there exactly when ``found``
 is, that each representative's code is a valid personal code (RULES §1) other than the
-subject's, and that validity dates are in order. The lexical readers (:func:`xs_boolean`,
-:func:`xs_date`) follow XML Schema Part 2 §3.2.2 and §3.2.9 and are shared with the prison
-register's reader. Anything wrong raises :class:`MalformedAnswer`; the caller refuses.
+subject's, and that validity dates are in order. Each representative comes with the given and
+family name the register holds (RULES §13 names them in the access log). The lexical readers
+(:func:`xs_boolean`, :func:`xs_date`) follow XML Schema Part 2 §3.2.2 and §3.2.9 and are shared
+with the prison register's reader. Anything wrong raises :class:`MalformedAnswer`; the caller
+refuses.
 """
 
 from __future__ import annotations
@@ -65,7 +67,8 @@ def _representative(rep: etree._Element, subject: str) -> Representative:
     if valid_from is not None and valid_to is not None and valid_to < valid_from:
         raise MalformedAnswer("a relation ends before it starts")
     return Representative(code, kind, xs_boolean(child(rep, _P + "custody")), valid_from,
-                          valid_to)
+                          valid_to, given_name=text(rep, _P + "givenName"),
+                          family_name=text(rep, _P + "familyName"))
 
 
 def _optional_date(parent: etree._Element, name: str) -> date | None:

@@ -165,6 +165,8 @@ def answer_element(record: RegisterRecord | None) -> etree._Element:
     for rep in record.representatives:
         item = etree.SubElement(reps, f"{{{PMLP}}}representative")
         add(item, "personalCode", rep.personal_code)
+        add(item, "givenName", rep.given_name)
+        add(item, "familyName", rep.family_name)
         add(item, "kind", rep.kind.value)
         add(item, "custody", _xs_bool(rep.custody))
         if rep.valid_from is not None:

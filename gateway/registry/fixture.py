@@ -3,14 +3,17 @@
 ```json
 {"persons": [{"personal_code": "010108-21238", "birth_date": "2008-01-01",
               "declared_of_age": false}],
- "relations": [{"representative": "150372-11111", "subject": "010108-21238",
+ "relations": [{"representative": "150372-11111", "given_name": "Jānis",
+                "family_name": "Bērziņš", "subject": "010108-21238",
                 "kind": "parent", "custody": true,
                 "valid_from": "2008-01-01", "valid_to": null}]}
 ```
 
+A relation names its representative (``given_name``, ``family_name``, both required: the register
+always knows a person's name, and its answer carries it, RULES §13).
 A fixture is refused as a whole, with the record and field named, when anything in it is wrong:
-an invalid personal code or date, an unknown kind or key, a person listed twice, a relation whose
-subject is not among the persons.
+an invalid personal code, date or name, an unknown kind or key, a person listed twice, a
+relation whose subject is not among the persons.
 """
 
 from __future__ import annotations
@@ -27,7 +30,9 @@ from gateway.domain.personal_code import parse_personal_code
 from gateway.errors import ConfigurationError, InvalidPersonalCode
 
 _PERSON_KEYS = {"personal_code", "birth_date", "declared_of_age"}
-_RELATION_KEYS = {"representative", "subject", "kind", "custody", "valid_from", "valid_to"}
+_RELATION_KEYS = {"representative", "given_name", "family_name", "subject", "kind", "custody",
+                  "valid_from", "valid_to"}
+_NAME_LENGTH = 100  # pmlp:Name in schemas/pmlp-representation.xsd
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,7 +87,8 @@ def parse_fixture(data: Any) -> RegisterFixture:
     reps: dict[str, list[Representative]] = {digits: [] for digits in people}
     for i, item in enumerate(relations):
         where = f"relations[{i}]"
-        _keys(item, _RELATION_KEYS, {"representative", "subject", "kind"}, where)
+        _keys(item, _RELATION_KEYS,
+              {"representative", "given_name", "family_name", "subject", "kind"}, where)
         subject = _code(item["subject"], where, "subject")
         if subject not in people:
             raise FixtureError("not among the persons", record=where, field="subject")
@@ -98,7 +104,10 @@ def parse_fixture(data: Any) -> RegisterFixture:
         if valid_from and valid_to and valid_to < valid_from:
             raise FixtureError("ends before it starts", record=where, field="valid_to")
         custody = _bool(item.get("custody", False), where, "custody")
-        reps[subject].append(Representative(representative, kind, custody, valid_from, valid_to))
+        reps[subject].append(Representative(
+            representative, kind, custody, valid_from, valid_to,
+            given_name=_name(item["given_name"], where, "given_name"),
+            family_name=_name(item["family_name"], where, "family_name")))
 
     return RegisterFixture(
         {
@@ -134,6 +143,15 @@ def _date(value: Any, where: str, field: str) -> date | None:
         return date.fromisoformat(value)
     except ValueError:
         raise FixtureError("not a valid date", record=where, field=field) from None
+
+
+def _name(value: Any, where: str, field: str) -> str:
+    """A given or family name as the contract's ``pmlp:Name`` allows it."""
+    if (not isinstance(value, str) or not value.strip() or len(value) > _NAME_LENGTH
+            or not value.isprintable()):
+        raise FixtureError(f"must be a name of 1 to {_NAME_LENGTH} printable characters",
+                           record=where, field=field)
+    return value
 
 
 def _bool(value: Any, where: str, field: str) -> bool:

@@ -3,7 +3,8 @@
 1. No enumeration: a requester asking about more than ``subject_limit`` different other persons
    within ``subject_window`` is refused (counted from the audit records, so every instance of
    the gateway counts the same and the attempt itself is audited).
-2. The mandate (RULES §3), from the population register; fails closed.
+2. The mandate (RULES §3), from the population register; fails closed. The decision, and the
+   refusal raised, say who the requester is in the register's eyes (``accessor``, RULES §13).
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import Engine, bindparam, select
 
-from gateway.domain.mandate import Reason
+from gateway.domain.mandate import Decision, Reason
 from gateway.domain.personal_code import PersonalCode
 from gateway.errors import NoMandate, RegistryUnavailable, TooManySubjects
 from gateway.registry.client import RegistryClient
@@ -81,12 +82,13 @@ def check_subject_limit(
 
 def authorise(
     access: Access, requester: PersonalCode, subject: PersonalCode, now: datetime
-) -> Reason:
-    """The mandate of ``requester`` over ``subject`` (RULES §3), or the refusal raised."""
+) -> Decision:
+    """The mandate of ``requester`` over ``subject`` (RULES §3), or the refusal raised; either
+    names the requester as the register does (a representative in any relation, RULES §13)."""
     check_subject_limit(access, requester, subject, now)
     decision = check_mandate(access.registry, requester, subject, now)
     if decision.allowed:
-        return decision.reason
+        return decision
     if decision.reason is Reason.REGISTRY_UNAVAILABLE:
         raise RegistryUnavailable("mandate")
-    raise NoMandate("mandate")
+    raise NoMandate("mandate", accessor=decision.accessor)

@@ -28,7 +28,7 @@ from gateway.domain.appeals import (
 )
 from gateway.domain.certificate_status import downloadable
 from gateway.domain.documents import AppealStatus, DocumentKind
-from gateway.domain.mandate import Reason
+from gateway.domain.mandate import Accessor, Reason, official_of
 from gateway.domain.personal_code import PersonalCode
 from gateway.domain.prison import responsible_official
 from gateway.errors import (
@@ -36,6 +36,7 @@ from gateway.errors import (
     AppealTooLate,
     DocumentNotAvailable,
     DocumentNotFound,
+    PrisonRegistryUnavailable,
     RegistryUnavailable,
 )
 from gateway.registry.mandate_service import check_mandate
@@ -62,6 +63,7 @@ class AppealDecision(Decided):
     role: AppellantRole
     deadline: date
     already: bool
+    accessor: Accessor | None = None
 
     @property
     def documents(self) -> tuple[str, ...]:
@@ -73,12 +75,23 @@ class AppealDecision(Decided):
         return self.role.value
 
 
+@dataclass(frozen=True, slots=True)
+class Appellant:
+    """In which capacity the requester appeals, and who they are in the register's eyes that
+    vouches for them (RULES §13; ``None`` for the student)."""
+
+    role: AppellantRole
+    accessor: Accessor | None = None
+
+
 def appellant_role(access: Access, prison: PrisonClient, requester: PersonalCode,
-                   student: PersonalCode, now: datetime) -> AppellantRole:
-    """In which capacity ``requester`` may appeal for ``student``, or the refusal raised."""
+                   student: PersonalCode, now: datetime) -> Appellant:
+    """In which capacity ``requester`` may appeal for ``student``, or the refusal raised; a
+    refusal names the requester as a register does (a representative or an official in any
+    relation or term, RULES §13)."""
     require_adult(access.registry, requester, now)
     if requester.digits == student.digits:
-        return AppellantRole.STUDENT  # an adult: may_file_appeal(STUDENT, adult) holds
+        return Appellant(AppellantRole.STUDENT)  # an adult: may_file_appeal(STUDENT) holds
     check_subject_limit(access, requester, student, now)
     decision = check_mandate(access.registry, requester, student, now)
     if decision.allowed and may_file_appeal(
@@ -86,34 +99,41 @@ def appellant_role(access: Access, prison: PrisonClient, requester: PersonalCode
         student_is_adult=decision.reason not in _LEGAL_REPRESENTATION,
         mandate=decision.reason,
     ):
-        return AppellantRole.LEGAL_REPRESENTATIVE
-    record = prison.lookup(student, user_id=requester)  # raises when it cannot say
+        return Appellant(AppellantRole.LEGAL_REPRESENTATIVE, decision.accessor)
+    try:
+        record = prison.lookup(student, user_id=requester)  # raises when it cannot say
+    except PrisonRegistryUnavailable as exc:
+        exc.accessor = decision.accessor
+        raise
     official = responsible_official(record, requester.digits, riga_date(now))
+    accessor = decision.accessor or official_of(requester.digits, record)
     if may_file_appeal(AppellantRole.RESOCIALISATION_OFFICIAL, student_is_adult=True,
                        student_in_prison=official is not None):
-        return AppellantRole.RESOCIALISATION_OFFICIAL
+        return Appellant(AppellantRole.RESOCIALISATION_OFFICIAL,
+                         official_of(requester.digits, record))
     if decision.reason is Reason.REGISTRY_UNAVAILABLE:
-        raise RegistryUnavailable("mandate")
-    raise AppealNotAllowed("role")
+        raise RegistryUnavailable("mandate", accessor=accessor)
+    raise AppealNotAllowed("role", accessor=accessor)
 
 
 def submit_appeal(access: Access, prison: PrisonClient, requester: PersonalCode,
                   student: PersonalCode, number: str, text: str, now: datetime
                   ) -> AppealDecision:
     """File (or find the open) appeal against certificate ``number`` of ``student``."""
-    role = appellant_role(access, prison, requester, student, now)
+    appellant = appellant_role(access, prison, requester, student, now)
+    role, accessor = appellant.role, appellant.accessor
     today = riga_date(now)
     with access.engine.begin() as conn:
         row = visible_document(conn, student.digits, number, now)
         if row is None or row.kind is not DocumentKind.CE_CERTIFICATE:
-            raise DocumentNotFound("not visible")
+            raise DocumentNotFound("not visible", accessor=accessor)
         deadline = appeal_deadline(row.issued_on)
         if row.appeal is not None and row.appeal.status in _ANSWERED_AS_IS:
-            return AppealDecision(student, number, row.appeal, role, deadline, True)
+            return AppealDecision(student, number, row.appeal, role, deadline, True, accessor)
         if not downloadable(row.status):
-            raise DocumentNotAvailable(row.status.value)
+            raise DocumentNotAvailable(row.status.value, accessor=accessor)
         if not may_still_appeal(row.issued_on, today):
-            raise AppealTooLate("deadline", deadline=deadline.isoformat())
+            raise AppealTooLate("deadline", accessor=accessor, deadline=deadline.isoformat())
         appeal, already = store.open_appeal(conn, {
             "reference": f"APL-{now:%Y}-{secrets.token_hex(4).upper()}",
             "document_number": number,
@@ -123,4 +143,4 @@ def submit_appeal(access: Access, prison: PrisonClient, requester: PersonalCode,
             "text": text,
             "created_at": now,
         })
-    return AppealDecision(student, number, appeal, role, deadline, already)
+    return AppealDecision(student, number, appeal, role, deadline, already, accessor)

@@ -14,6 +14,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Protocol, TypeVar
 
+from gateway.domain.mandate import Accessor
 from gateway.errors import GatewayError, InternalError
 from gateway.store.audit import AuditEntry
 
@@ -34,22 +35,28 @@ class Decision(Protocol):
     @property
     def subject_code(self) -> str | None: ...
 
+    @property
+    def accessor(self) -> Accessor | None: ...
+
 
 D = TypeVar("D", bound=Decision)
 
 
 def record_decision(entry: AuditEntry, decision: Decision) -> None:
-    """Fill ``entry`` from an allowed ``decision``: why, which documents, which persons."""
+    """Fill ``entry`` from an allowed ``decision``: why, which documents, which persons, and
+    who the requester is in the eyes of the register that vouches for them."""
     entry.outcome = "allowed"
     entry.reason = str(decision.reason)
     entry.documents = list(decision.documents)
     entry.subjects = list(decision.subjects)
     if entry.subject_code is None:
         entry.subject_code = decision.subject_code
+    entry.identify(decision.accessor)  # RULES §13: named as the register named them
 
 
 def record_error(entry: AuditEntry, exc: BaseException) -> GatewayError:
-    """Fill ``entry`` from a refusal or failure; the error the caller is to be shown.
+    """Fill ``entry`` from a refusal or failure; the error the caller is to be shown. A
+    refusal that knows who the requester is in a register's eyes (``accessor``) keeps it.
 
     A deliberate error of the caller's (a :class:`~gateway.errors.ClientError`) is ``refused``;
     anything else is an ``error``, and what was not raised on purpose is shown as an internal
@@ -58,6 +65,7 @@ def record_error(entry: AuditEntry, exc: BaseException) -> GatewayError:
     error = exc if isinstance(exc, GatewayError) else InternalError()
     entry.outcome = "error" if error.side == "Server" else "refused"
     entry.reason = error.code
+    entry.identify(error.accessor)  # RULES §13: a refused representative is named too
     return error
 
 

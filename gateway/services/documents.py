@@ -13,7 +13,7 @@ from datetime import datetime
 
 from gateway.documents.issue import EDOC_MIME, DocumentIssuer, file_stem
 from gateway.domain.certificate_status import downloadable
-from gateway.domain.mandate import Reason
+from gateway.domain.mandate import Accessor, Decision, Reason
 from gateway.domain.personal_code import PersonalCode
 from gateway.errors import (
     DocumentNotAvailable,
@@ -42,7 +42,7 @@ def require_adult(registry: RegistryClient, requester: PersonalCode, now: dateti
 
 def _admit(
     access: Access, requester: PersonalCode, subject: PersonalCode, now: datetime
-) -> Reason:
+) -> Decision:
     require_adult(access.registry, requester, now)
     return authorise(access, requester, subject, now)
 
@@ -54,6 +54,7 @@ class DocumentList(Decided):
     subject: PersonalCode
     rows: list[store.DocumentRow]
     reason: Reason
+    accessor: Accessor | None = None
 
     @property
     def documents(self) -> tuple[str, ...]:
@@ -64,10 +65,10 @@ def list_documents(
     access: Access, requester: PersonalCode, subject: PersonalCode, now: datetime
 ) -> DocumentList:
     """The subject's documents issued since 2023 of published sessions, newest first."""
-    reason = _admit(access, requester, subject, now)
+    mandate = _admit(access, requester, subject, now)
     with reading(access.engine) as conn:
         rows = store.visible_documents(conn, subject.digits, now)
-    return DocumentList(subject, rows, reason)
+    return DocumentList(subject, rows, mandate.reason, accessor=mandate.accessor)
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,6 +80,7 @@ class DownloadedDocument(Decided):
     file_name: str
     content: bytes
     reason: Reason
+    accessor: Accessor | None = None
     mime_type: str = EDOC_MIME
 
     @property
@@ -95,15 +97,16 @@ def get_document(
     now: datetime,
 ) -> DownloadedDocument:
     """The sealed e-document, if ``listDocuments`` would show it to this requester."""
-    reason = _admit(access, requester, subject, now)
+    mandate = _admit(access, requester, subject, now)
     with reading(access.engine) as conn:
         row = store.visible_document(conn, subject.digits, number, now)
     if row is None:
-        raise DocumentNotFound("not visible")
+        raise DocumentNotFound("not visible", accessor=mandate.accessor)
     if not downloadable(row.status):
-        raise DocumentNotAvailable(row.status.value)
+        raise DocumentNotAvailable(row.status.value, accessor=mandate.accessor)
     content = issuer.edoc(access.engine, number)
-    return DownloadedDocument(subject, number, f"{file_stem(number)}.edoc", content, reason)
+    return DownloadedDocument(subject, number, f"{file_stem(number)}.edoc", content,
+                              mandate.reason, accessor=mandate.accessor)
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,6 +132,7 @@ class PaperCopy(Decided):
     request: store.PaperCopyRow
     already_requested: bool
     reason: Reason
+    accessor: Accessor | None = None
 
     @property
     def documents(self) -> tuple[str, ...]:
@@ -144,17 +148,18 @@ def request_paper_copy(
     now: datetime,
 ) -> PaperCopy:
     """Record a paper-copy request; while one is open for the document, return that one."""
-    reason = _admit(access, requester, subject, now)
+    mandate = _admit(access, requester, subject, now)
     with access.engine.begin() as conn:
         row = store.visible_document(conn, subject.digits, number, now)
         if row is None:
-            raise DocumentNotFound("not visible")
+            raise DocumentNotFound("not visible", accessor=mandate.accessor)
         if not downloadable(row.status):
-            raise DocumentNotAvailable(row.status.value)
+            raise DocumentNotAvailable(row.status.value, accessor=mandate.accessor)
         request, existing = store.open_paper_copy(
             conn, number, requester.digits, subject.digits, address.lines(), now
         )
-    return PaperCopy(subject, number, request, existing, reason)
+    return PaperCopy(subject, number, request, existing, mandate.reason,
+                     accessor=mandate.accessor)
 
 
 @dataclass(frozen=True, slots=True)
@@ -166,6 +171,7 @@ class Application(Decided):
     status: str
     received_at: datetime
     reason: Reason
+    accessor: Accessor | None = None
 
     @property
     def documents(self) -> tuple[str, ...]:
@@ -183,7 +189,7 @@ def submit_application(
     now: datetime,
 ) -> Application:
     """Record an application for VISC to prepare a missing document; its reference number."""
-    reason = _admit(access, requester, subject, now)
+    mandate = _admit(access, requester, subject, now)
     reference = f"VPIS-{now:%Y}-{secrets.token_hex(4).upper()}"
     with access.engine.begin() as conn:
         store.add_application(
@@ -200,4 +206,5 @@ def submit_application(
                 "created_at": now,
             },
         )
-    return Application(subject, reference, "received", now, reason)
+    return Application(subject, reference, "received", now, mandate.reason,
+                       accessor=mandate.accessor)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from gateway.domain.mandate import Reason
+from gateway.domain.mandate import Accessor, Reason
 from gateway.domain.personal_code import PersonalCode
 from gateway.services.access import Access, authorise
 from gateway.services.decision import Decided
@@ -20,13 +20,15 @@ class ExamResults(Decided):
     subject: PersonalCode
     results: list[queries.ResultRow]
     reason: Reason
+    accessor: Accessor | None = None
 
 
 def exam_results(
     access: Access, requester: PersonalCode, subject: PersonalCode, now: datetime
 ) -> ExamResults:
     """EP181: passed results since 2010/2011 of published sessions, newest first."""
-    reason = authorise(access, requester, subject, now)
+    mandate = authorise(access, requester, subject, now)
     with reading(access.engine) as conn:
         rows = queries.passed_results(conn, subject.digits, now)
-    return ExamResults(subject=subject, results=rows, reason=reason)
+    return ExamResults(subject=subject, results=rows, reason=mandate.reason,
+                       accessor=mandate.accessor)

@@ -1,5 +1,9 @@
 """The audit records about one person, a page at a time (RULES §13, "who looked at my data").
 
+The one query every route that reads the audit records for a person uses (``getAccessLog``,
+the portal's page, the operator's ``gateway audit``), through
+:mod:`gateway.services.access_log`.
+
 Newest first, by (``at``, ``id``). A person's data is in the records that name them as the
 subject and in those whose answer carried them among others (``audit_subjects``); each is read
 through its own (``subject_code``, ``at``) index, one range scan from the page token on, so a
@@ -8,14 +12,13 @@ deep page costs what the first does (no OFFSET).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import Connection, and_, bindparam, or_, select, union
 
-from gateway.store.models import AuditRecord, AuditSubject, Person
+from gateway.store.models import AuditRecord, AuditSubject
 from gateway.store.types import UtcDateTime
 
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
@@ -32,6 +35,10 @@ class AuditLine:
     requester_code: str | None
     outcome: str
     reason: str | None
+    message_id: str | None
+    accessor_kind: str | None
+    """``representative`` | ``official`` when a register named the requester at access time."""
+    accessor_name: str | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,7 +64,8 @@ class PageToken:
 
 
 _COLUMNS = (AuditRecord.id, AuditRecord.at, AuditRecord.service, AuditRecord.client,
-            AuditRecord.requester_code, AuditRecord.outcome, AuditRecord.reason)
+            AuditRecord.requester_code, AuditRecord.outcome, AuditRecord.reason,
+            AuditRecord.message_id, AuditRecord.accessor_kind, AuditRecord.accessor_name)
 
 
 def _branch(at: Any, subject: Any, keyset: bool) -> Any:
@@ -109,12 +117,3 @@ def page(conn: Connection, subject: str, since: datetime, until: datetime, size:
     more = len(rows) > size
     return lines, PageToken(lines[-1].at, lines[-1].id) if more else None
 
-
-def names(conn: Connection, codes: Iterable[str]) -> dict[str, str]:
-    """The names our data gives the persons of ``codes`` (11 digits), for those it knows."""
-    wanted = sorted(set(codes))
-    if not wanted:
-        return {}
-    rows = conn.execute(select(Person.personal_code, Person.given_name, Person.family_name)
-                        .where(Person.personal_code.in_(wanted)))
-    return {code: f"{given} {family}" for code, given, family in rows}

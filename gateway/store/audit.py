@@ -6,8 +6,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import Connection, Engine, insert, select
+from sqlalchemy import Connection, Engine, insert
 
+from gateway.domain.mandate import Accessor
 from gateway.store.models import AuditRecord, AuditSubject
 
 
@@ -26,6 +27,16 @@ class AuditEntry:
     documents: list[str] = field(default_factory=list)
     subjects: list[str] = field(default_factory=list)
     """Further persons whose data the answer carried (11 digits each), e.g. a school's list."""
+    accessor_kind: str | None = None
+    """``representative`` or ``official`` when a register named the requester (RULES §13)."""
+    accessor_name: str | None = None
+    """The name that register gives the requester ("given family")."""
+
+    def identify(self, accessor: Accessor | None) -> None:
+        """Keep who the requester is in a register's eyes, from a decision or a refusal
+        (RULES §13: named whether allowed or refused); ``None`` keeps what is there."""
+        if accessor is not None:
+            self.accessor_kind, self.accessor_name = accessor.kind.value, accessor.name
 
 
 def _clip(value: str | None, length: int) -> str | None:
@@ -46,6 +57,8 @@ def _values(entry: AuditEntry) -> dict[str, object]:
         "outcome": entry.outcome,
         "reason": _clip(entry.reason, 64),
         "documents": entry.documents or None,
+        "accessor_kind": entry.accessor_kind,
+        "accessor_name": _clip(entry.accessor_name, 201),
     }
 
 
@@ -67,38 +80,3 @@ def write(engine: Engine, entry: AuditEntry) -> int:
     """Insert and commit one audit record; its id. Raises if it cannot be committed."""
     with engine.begin() as conn:
         return insert_entries(conn, [entry])[0]
-
-
-@dataclass(frozen=True, slots=True)
-class AccessLine:
-    """One line of ``gateway audit --person``."""
-
-    at: datetime
-    service: str
-    client: str | None
-    requester_code: str | None
-    subject_code: str | None
-    outcome: str
-    reason: str | None
-    message_id: str | None
-
-
-def accesses_to(engine: Engine, personal_code: str, limit: int = 1000) -> list[AccessLine]:
-    """Who accessed the data of ``personal_code`` (11 digits), newest first."""
-    stmt = (
-        select(
-            AuditRecord.at,
-            AuditRecord.service,
-            AuditRecord.client,
-            AuditRecord.requester_code,
-            AuditRecord.subject_code,
-            AuditRecord.outcome,
-            AuditRecord.reason,
-            AuditRecord.message_id,
-        )
-        .where(AuditRecord.subject_code == personal_code)
-        .order_by(AuditRecord.at.desc(), AuditRecord.id.desc())
-        .limit(limit)
-    )
-    with engine.connect() as conn:
-        return [AccessLine(*row) for row in conn.execute(stmt)]

@@ -225,6 +225,10 @@ class AuditRecord(Base):
     outcome: Mapped[str] = mapped_column(String(16))  # allowed | refused | error
     reason: Mapped[str | None] = mapped_column(String(64))
     documents: Mapped[list[str] | None] = mapped_column(JSON_DOC)
+    # Who the requester was in a register's eyes (RULES §13), allowed or refused:
+    # representative | official, and the name that register gives; else both empty.
+    accessor_kind: Mapped[str | None] = mapped_column(String(16))
+    accessor_name: Mapped[str | None] = mapped_column(String(201))
 
 
 class AuditSubject(Base):

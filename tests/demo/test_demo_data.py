@@ -139,6 +139,8 @@ def records(registry: dict[str, Any]) -> dict[str, RegisterRecord]:
                 custody=rel["custody"],
                 valid_from=date.fromisoformat(rel["valid_from"]) if rel["valid_from"] else None,
                 valid_to=date.fromisoformat(rel["valid_to"]) if rel["valid_to"] else None,
+                given_name=rel["given_name"],
+                family_name=rel["family_name"],
             )
         )
     out = {}

@@ -10,14 +10,18 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from gateway.domain.mandate import (
+    Accessor,
+    AccessorKind,
     Decision,
     Reason,
     RegisterRecord,
     RelationKind,
     Representative,
     decide,
+    official_of,
 )
 from gateway.domain.personal_code import PersonalCode
+from gateway.domain.prison import InmateRecord, Official
 from tests.domain.reference import code, is_adult_reference, old_code
 
 ON = date(2025, 3, 1)
@@ -44,7 +48,8 @@ def rep(
     valid_from: date | None = None,
     valid_to: date | None = None,
 ) -> Representative:
-    return Representative(who.digits, kind, custody, valid_from, valid_to)
+    return Representative(who.digits, kind, custody, valid_from, valid_to,
+                          given_name="Vārds", family_name=f"Uzvārds {who.digits[:4]}")
 
 
 def record(
@@ -296,6 +301,55 @@ def test_decision_follows_the_four_rules(
         assert decision.reason in reasons
     else:
         assert decision == REFUSED
+    # RULES §13: whatever the decision, the requester is named when the subject's record lists
+    # them in any relation (in force or not), and only then
+    listed = {r.name for r in rec.representatives if r.personal_code == requester.digits} if (
+        rec is not None and rec.personal_code == subject.digits and requester != subject
+    ) else set()
+    if listed:
+        assert decision.accessor is not None
+        assert decision.accessor.kind is AccessorKind.REPRESENTATIVE
+        assert decision.accessor.name in listed
+    else:
+        assert decision.accessor is None
+
+
+def _named(who: PersonalCode) -> Accessor:
+    return Accessor(AccessorKind.REPRESENTATIVE, f"Vārds Uzvārds {who.digits[:4]}")
+
+
+@pytest.mark.parametrize(("requester", "subject", "subject_record", "allowed", "named"), [
+    pytest.param(PARENT, CHILD, record(CHILD, PARENT_WITH_CUSTODY), True, _named(PARENT),
+                 id="parent with custody"),
+    pytest.param(PARENT, GROWN, record(GROWN, PARENT_WITH_CUSTODY), False, _named(PARENT),
+                 id="parent of an adult"),
+    pytest.param(PARENT, CHILD, record(CHILD, PARENT_WITHOUT_CUSTODY), False, _named(PARENT),
+                 id="custody removed"),
+    pytest.param(PARENT, GROWN, record(GROWN, rep(PARENT, RelationKind.GUARDIAN_OF_ADULT,
+                                                  valid_to=ON - DAY)),
+                 False, _named(PARENT), id="expired guardianship"),
+    pytest.param(STRANGER, CHILD, record(CHILD, PARENT_WITH_CUSTODY), False, None,
+                 id="stranger"),
+    pytest.param(CHILD, CHILD, record(CHILD, PARENT_WITH_CUSTODY), True, None, id="self"),
+    pytest.param(PARENT, CHILD, None, False, None, id="unknown to the register"),
+])
+def test_the_decision_names_a_listed_representative_allowed_or_refused(
+    requester: PersonalCode, subject: PersonalCode, subject_record: RegisterRecord | None,
+    allowed: bool, named: Accessor | None,
+) -> None:
+    decision = decide(requester, subject, subject_record, ON)
+    assert (decision.allowed, decision.accessor) == (allowed, named)
+
+
+def test_an_official_is_named_in_any_term_others_not() -> None:
+    inmate = InmateRecord(GROWN.digits, "Olaines cietums", (
+        Official(OTHER.digits, "Ilona", "Kalniņa", ON - 10 * DAY),
+        Official(PARENT.digits, "Edgars", "Lūsis", date(2020, 1, 1), ON - 20 * DAY),
+    ))
+    assert official_of(OTHER.digits, inmate) == Accessor(AccessorKind.OFFICIAL, "Ilona Kalniņa")
+    assert official_of(PARENT.digits, inmate) == Accessor(AccessorKind.OFFICIAL, "Edgars Lūsis")
+    assert official_of(STRANGER.digits, inmate) is None
+    assert official_of(OTHER.digits, None) is None
 
 
 @given(graph=family(), on=st.sampled_from(ON_DATES))

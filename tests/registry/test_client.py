@@ -56,8 +56,10 @@ def test_lookup_reads_the_record(registry: RegistryClient) -> None:
         birth_date=date(2010, 5, 1),
         declared_of_age=False,
         representatives=(
-            Representative(p.MOTHER.digits, RelationKind.PARENT, True, date(2010, 5, 1), None),
-            Representative(p.FATHER.digits, RelationKind.PARENT, False, date(2010, 5, 1), None),
+            Representative(p.MOTHER.digits, RelationKind.PARENT, True, date(2010, 5, 1), None,
+                           given_name="Inese", family_name="Bērziņa"),
+            Representative(p.FATHER.digits, RelationKind.PARENT, False, date(2010, 5, 1), None,
+                           given_name="Pēteris", family_name="Bērziņš"),
         ),
     )
     assert registry.lookup(p.UNKNOWN, user_id=p.MOTHER) is None
@@ -125,6 +127,8 @@ ANSWER_CASES = [
     ("representative-bad-check-digit.xml", 200, RegistryFailure.MALFORMED),
     ("represents-themselves.xml", 200, RegistryFailure.MALFORMED),
     ("custody-missing.xml", 200, RegistryFailure.MALFORMED),
+    ("name-missing.xml", 200, RegistryFailure.MALFORMED),  # the register always names them
+    ("name-control-character.xml", 200, RegistryFailure.MALFORMED),
     ("unknown-child.xml", 200, RegistryFailure.MALFORMED),
     ("other-element.xml", 200, RegistryFailure.MALFORMED),
     ("two-answers.xml", 200, RegistryFailure.MALFORMED),

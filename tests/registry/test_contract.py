@@ -12,6 +12,7 @@ from gateway.ns import PMLP, SOAP11_ENV, WSDL, WSDL_SOAP, XROAD, XSD
 from gateway.registry import contract
 from gateway.registry.client import RegistryClient
 from gateway.registry.fixture import RegisterFixture
+from gateway.registry.registers import IEVP_REGISTER, PMLP_REGISTER, RegisterContract
 from gateway.registry.server import RunningSimulator
 from tests.official import require_official_xroad
 from tests.registry import people as p
@@ -150,3 +151,37 @@ def test_simulator_answers_are_valid(simulator: RunningSimulator, family: Regist
         for element in header_elements(response.content):
             assert_official(element)
     assert simulator.app.counters()["answers"] == len(subjects)
+
+
+@pytest.mark.parametrize(("register", "named", "prefix"), [
+    (PMLP_REGISTER, "Representative", "pmlp"),
+    (IEVP_REGISTER, "Official", "ievp"),
+])
+def test_the_registers_name_whom_they_vouch_for_and_the_names_are_required(
+    register: RegisterContract, named: str, prefix: str,
+) -> None:
+    """RULES §13: each register's answer names the representative or the official (given and
+    family name), so that the access log can name them whether allowed or refused."""
+    xsd = etree.parse(str(register.body_xsd), parser=contract.hardened_parser())
+    person = xsd.find(f"{{{XSD}}}complexType[@name='{named}']")
+    assert person is not None
+    elements = {e.get("name"): e for e in person.iter(f"{{{XSD}}}element")}
+    for name in ("givenName", "familyName"):
+        assert elements[name].get("type") == f"{prefix}:Name"
+        assert elements[name].get("minOccurs", "1") == "1", name  # required
+    name_type = xsd.find(f"{{{XSD}}}simpleType[@name='Name']/{{{XSD}}}restriction")
+    assert name_type is not None
+    assert {(f.tag.split("}")[1], f.get("value")) for f in name_type} == {
+        ("minLength", "1"), ("maxLength", "100"), ("pattern", "[^\\p{Cc}]*")}
+
+
+def test_each_representative_is_named_in_the_answer(registry: RegistryClient) -> None:
+    """The simulator's answer, read by the lean client, names Anna's parents as the fixture
+    (RULES §10) does."""
+    record = registry.lookup(p.ANNA, user_id=p.MOTHER)
+    assert record is not None
+    assert {rep.personal_code: (rep.given_name, rep.family_name)
+            for rep in record.representatives} == {
+        p.MOTHER.digits: ("Inese", "Bērziņa"),
+        p.FATHER.digits: ("Pēteris", "Bērziņš"),
+    }

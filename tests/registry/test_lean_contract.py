@@ -128,6 +128,8 @@ def test_values_are_escaped_into_the_template() -> None:
 
 codes = st.one_of(old_codes, new_codes).map(lambda raw: parse_personal_code(raw).digits)
 days = st.dates(date(1900, 1, 1), date(2099, 12, 31))
+names = st.text(st.characters(codec="utf-8", categories=("L", "M", "N", "P", "S", "Zs")),
+                min_size=1, max_size=100)
 
 
 @st.composite
@@ -136,7 +138,8 @@ def representatives(draw: st.DrawFn, subject: str) -> Representative:
     if start is not None and end is not None and end < start:
         start, end = end, start
     return Representative(draw(codes.filter(lambda c: c != subject)),
-                          draw(st.sampled_from(RelationKind)), draw(st.booleans()), start, end)
+                          draw(st.sampled_from(RelationKind)), draw(st.booleans()), start, end,
+                          given_name=draw(names), family_name=draw(names))
 
 
 @st.composite
@@ -146,10 +149,6 @@ def register_records(draw: st.DrawFn) -> tuple[str, RegisterRecord | None]:
         return subject, None
     reps = draw(st.lists(representatives(subject), max_size=5))
     return subject, RegisterRecord(subject, draw(days), draw(st.booleans()), tuple(reps))
-
-
-names = st.text(st.characters(codec="utf-8", categories=("L", "M", "N", "P", "S", "Zs")),
-                min_size=1, max_size=100)
 
 
 @st.composite
@@ -205,7 +204,8 @@ def zeep_register_record(body: Any) -> RegisterRecord | None:
     person = body.person
     reps = person.representatives.representative if person.representatives else []
     return RegisterRecord(person.personalCode, person.birthDate, person.declaredOfAge, tuple(
-        Representative(r.personalCode, RelationKind(r.kind), r.custody, r.validFrom, r.validTo)
+        Representative(r.personalCode, RelationKind(r.kind), r.custody, r.validFrom, r.validTo,
+                       given_name=r.givenName, family_name=r.familyName)
         for r in reps or []))
 
 

@@ -134,6 +134,8 @@ BAD_FIXTURES = [
     ("ends-before-it-starts.json", "relations[0]", "valid_to"),
     ("custody-as-text.json", "relations[0]", "custody"),
     ("represents-themselves.json", "relations[0]", None),
+    ("name-missing.json", "relations[0]", "family_name"),
+    ("name-with-control-character.json", "relations[0]", "given_name"),
     ("truncated.json", str(DATA / "bad-fixtures" / "truncated.json"), None),
 ]
 

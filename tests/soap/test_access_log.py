@@ -124,3 +124,61 @@ def test_a_viis_report_that_carried_the_persons_results_is_listed(caller: Caller
     entries = log_pages(caller, student, student, size=100)
     assert any(e.service == "getInstitutionResults" and e.accessor == "viis"
                and e.client == viis and e.accessorName is None for e in entries)
+
+
+@pytest.fixture(scope="module")
+def named_accesses(caller: Caller) -> None:
+    """Līga's mother (custody) looks, her father (custody removed) and a stranger try; Jānis's
+    father tries (Jānis is an adult); Elīza's former aizgādne tries (the relation ended)."""
+    caller.call("getExamResults", P.INESE, personalCode=P.LIGA)
+    for requester, subject in ((P.ANDRIS, P.LIGA), (P.ALEKSEJS, P.LIGA),
+                               (P.PETERIS, P.JANIS), (P.RUTA, P.ELIZA)):
+        expect_fault(lambda r=requester, s=subject: caller.call(
+            "getExamResults", r, personalCode=s), "NoMandate")
+
+
+def _seen(caller: Caller, person: str) -> set[tuple[str, str | None, str]]:
+    return {(e.accessor, e.accessorName, e.outcome)
+            for e in log_pages(caller, person, person, size=100)
+            if e.service == "getExamResults"}
+
+
+@pytest.mark.parametrize(("person", "expected"), [
+    pytest.param(P.LIGA, {("representative", "Inese Ozoliņa", "allowed"),
+                          ("representative", "Andris Ozoliņš", "refused"),
+                          ("other", None, "refused")}, id="custody and custody removed"),
+    pytest.param(P.JANIS, {("representative", "Pēteris Bērziņš", "refused")},
+                 id="parent of an adult"),
+    pytest.param(P.ELIZA, {("representative", "Rūta Krūmiņa", "refused")},
+                 id="former guardian of an adult"),
+])
+def test_representatives_are_named_from_the_register_allowed_or_refused(
+        caller: Caller, named_accesses: None, person: str,
+        expected: set[tuple[str, str | None, str]]) -> None:
+    """RULES §13: named whether allowed or refused, the name from the population register's
+    answer; a stranger is ``other``, unnamed; no other person's code in the answer."""
+    seen = _seen(caller, person)
+    assert expected <= seen
+    assert all(name is None for kind, name, _ in seen if kind not in ("representative",
+                                                                      "official"))
+    body = etree.tostring(payload(caller.last_response), encoding="unicode")
+    for code in (P.INESE, P.ANDRIS, P.ALEKSEJS, P.PETERIS, P.RUTA):
+        assert code not in body and code.replace("-", "") not in body
+
+
+def test_the_refusal_record_keeps_the_registers_name(named_accesses: None,
+                                                      stand_engine: Engine) -> None:
+    """The name is the register's at the time of the access, kept in the audit record."""
+    with stand_engine.connect() as conn:
+        rows = set(conn.execute(select(
+            AuditRecord.outcome, AuditRecord.reason, AuditRecord.accessor_kind,
+            AuditRecord.accessor_name).where(
+            AuditRecord.requester_code == P.ANDRIS.replace("-", ""),
+            AuditRecord.subject_code == P.LIGA.replace("-", ""))).all())
+        stranger = set(conn.execute(select(
+            AuditRecord.accessor_kind, AuditRecord.accessor_name).where(
+            AuditRecord.requester_code == P.ALEKSEJS.replace("-", ""),
+            AuditRecord.subject_code == P.LIGA.replace("-", ""))).all())
+    assert {tuple(row) for row in rows} == {
+        ("refused", "NoMandate", "representative", "Andris Ozoliņš")}
+    assert {tuple(row) for row in stranger} == {(None, None)}

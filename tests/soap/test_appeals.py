@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from lxml import etree
 
 from gateway.demo import DEMO_TODAY
 from gateway.domain.calendar import add_months
@@ -89,8 +90,30 @@ def test_the_resocialisation_official_of_an_imprisoned_student_appeals(
     assert answer.role == "resocialisation_official"
     log = caller.call("getAccessLog", P.SOFIJA, personalCode=P.SOFIJA,
                       **{"from": TODAY.isoformat(), "to": TODAY.isoformat()})
-    kinds = {(e.service, e.accessor) for e in log.entries.entry}
-    assert ("submitAppeal", "official") in kinds
+    kinds = {(e.service, e.accessor, e.accessorName, e.outcome) for e in log.entries.entry}
+    # named as the Prison Administration names her (RULES §13)
+    assert ("submitAppeal", "official", "Ilona Kalniņa", "allowed") in kinds
+
+
+def test_a_former_official_is_named_though_refused(caller: Caller, issued_today: None) -> None:
+    expect_fault(lambda: appeal(caller, FORMER_OFFICIAL, P.SOFIJA, SOFIJA_MAT),
+                 "AppealNotAllowed")
+    log = caller.call("getAccessLog", P.SOFIJA, personalCode=P.SOFIJA,
+                      **{"from": TODAY.isoformat(), "to": TODAY.isoformat()})
+    kinds = {(e.service, e.accessor, e.accessorName, e.outcome) for e in log.entries.entry}
+    assert ("submitAppeal", "official", "Edgars Lūsis", "refused") in kinds
+    body = etree.tostring(payload(caller.last_response), encoding="unicode")
+    assert FORMER_OFFICIAL not in body and FORMER_OFFICIAL.replace("-", "") not in body
+
+
+def test_a_parent_of_an_adult_is_named_though_refused(caller: Caller,
+                                                      issued_today: None) -> None:
+    expect_fault(lambda: appeal(caller, P.PETERIS, P.JANIS, "2025/843971120331-LVA"),
+                 "AppealNotAllowed")
+    log = caller.call("getAccessLog", P.JANIS, personalCode=P.JANIS,
+                      **{"from": TODAY.isoformat(), "to": TODAY.isoformat()})
+    kinds = {(e.service, e.accessor, e.accessorName, e.outcome) for e in log.entries.entry}
+    assert ("submitAppeal", "representative", "Pēteris Bērziņš", "refused") in kinds
 
 
 def test_a_late_appeal_is_refused_saying_why(caller: Caller, issued_today: None) -> None:

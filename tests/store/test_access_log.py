@@ -10,8 +10,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 from sqlalchemy import Engine, insert
 
-from gateway.store.access_log import FIRST_PAGE, NEXT_PAGE, PageToken, names, page
-from gateway.store.models import AuditRecord, AuditSubject, Person
+from gateway.store.access_log import FIRST_PAGE, NEXT_PAGE, PageToken, page
+from gateway.store.models import AuditRecord, AuditSubject
 from gateway.store.verification import _COUNT, calls_since
 from tests.store.test_indexes import plan
 
@@ -31,8 +31,6 @@ def audited(engine: Engine) -> Engine:
                      "subject_code": OTHER, "outcome": "allowed"})
     with engine.begin() as conn:
         conn.execute(insert(AuditRecord), rows)
-        conn.execute(insert(Person), [{"personal_code": OTHER, "given_name": "Jānis",
-                                       "family_name": "Bērziņš"}])
         report = conn.execute(insert(AuditRecord).returning(AuditRecord.id), {
             "at": T0 + timedelta(minutes=30), "service": "getInstitutionResults",
             "client": "LV/GOV/90001234567/VIIS", "requester_code": OTHER,
@@ -69,9 +67,18 @@ def test_the_period_is_half_open(audited: Engine) -> None:
     assert len(lines) == 2
 
 
-def test_names_come_from_our_data(audited: Engine) -> None:
-    with audited.connect() as conn:
-        assert names(conn, [OTHER, SUBJECT]) == {OTHER: "Jānis Bērziņš"}
+def test_the_accessor_the_register_named_is_read_back(engine: Engine) -> None:
+    """RULES §13: the record keeps the register's kind and name of the requester, refused too."""
+    with engine.begin() as conn:
+        conn.execute(insert(AuditRecord), [{
+            "at": T0, "service": "getExamResults", "client": "LV/GOV/90000026101/LVPORTAALS",
+            "requester_code": OTHER, "subject_code": SUBJECT, "outcome": "refused",
+            "reason": "NoMandate", "accessor_kind": "representative",
+            "accessor_name": "Jānis Bērziņš"}])
+    with engine.connect() as conn:
+        lines, _ = page(conn, SUBJECT, T0, T0 + timedelta(days=1), 10, None)
+    assert [(line.outcome, line.accessor_kind, line.accessor_name) for line in lines] == [
+        ("refused", "representative", "Jānis Bērziņš")]
 
 
 @given(micros=st.integers(min_value=0, max_value=10**17 - 1),

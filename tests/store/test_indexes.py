@@ -15,7 +15,6 @@ from sqlalchemy import Connection, Engine
 from gateway.demo import DEMO_DATA
 from gateway.services.access import _ASKED_BEFORE
 from gateway.store import queries
-from gateway.store.audit import accesses_to
 from gateway.store.documents import VISIBLE_DOCUMENTS, visibility
 from gateway.store.importer import import_file
 
@@ -71,13 +70,15 @@ def test_the_subject_limit_probe_uses_requester_and_subject(loaded: Engine) -> N
 
 
 def test_who_accessed_a_person_uses_subject_and_time(loaded: Engine) -> None:
-    from sqlalchemy import select
+    """The one access-log query (getAccessLog, the portal, ``gateway audit``)."""
+    from gateway.domain.personal_code import parse_personal_code
+    from gateway.services.access_log import operator_access_log
+    from gateway.store.access_log import FIRST_PAGE
 
-    from gateway.store.models import AuditRecord
-
-    stmt = (select(AuditRecord.at).where(AuditRecord.subject_code == "14031024716")
-            .order_by(AuditRecord.at.desc()))
+    params = {"subject": "14031024716", "since": NOW - timedelta(days=400), "until": NOW,
+              "rows": 51}
     with loaded.connect() as conn:
-        text = plan(conn, stmt, {})
+        text = plan(conn, FIRST_PAGE, params)
     assert "ix_audit_records_subject_code_at" in text
-    assert accesses_to(loaded, "14031024716") == []
+    assert "ix_audit_subjects_subject_code_at" in text
+    assert operator_access_log(loaded, {}, parse_personal_code("14031024716"), limit=10) == []
