@@ -11,7 +11,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine, text
 
-from gateway.store.db import create_engine_from_url, upgrade
+from gateway.store.db import create_engine_from_url
+from tests.databases import MIGRATED, prepare
 
 REPO = Path(__file__).resolve().parent.parent
 PG_URL = os.environ.get("GATEWAY_TEST_DATABASE_URL", "")
@@ -58,9 +59,10 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str
 
 @pytest.fixture
 def engine(database_url: str) -> Iterator[Engine]:
-    """An engine on an empty database migrated to the newest schema."""
+    """An engine on an empty database migrated to the newest schema (the test's own: a copy
+    of one migration run per test process, ``tests/databases.py``)."""
+    prepare(database_url, MIGRATED)
     eng = create_engine_from_url(database_url)
-    upgrade(eng)
     try:
         yield eng
     finally:
