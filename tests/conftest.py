@@ -12,7 +12,7 @@ import pytest
 from sqlalchemy import Engine, text
 
 from gateway.store.db import create_engine_from_url
-from tests.databases import MIGRATED, prepare
+from tests.databases import MIGRATED, prepare, release
 
 REPO = Path(__file__).resolve().parent.parent
 PG_URL = os.environ.get("GATEWAY_TEST_DATABASE_URL", "")
@@ -39,11 +39,13 @@ def fresh_pg_schema(prefix: str) -> Iterator[str]:
     admin = create_engine_from_url(PG_URL)
     with admin.begin() as conn:
         conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+    url = _with_search_path(PG_URL, schema)
     try:
-        yield _with_search_path(PG_URL, schema)
+        yield url
     finally:
-        with admin.begin() as conn:
-            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        if not release(url, schema):  # a copy lent by tests/databases.py goes back to its pool
+            with admin.begin() as conn:
+                conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
         admin.dispose()
 
 

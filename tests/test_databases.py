@@ -1,6 +1,6 @@
 """The test databases' fast path is honest: a copy (``tests/databases.py``) holds what a direct
 build holds, schema and rows, on both databases; a database that is not empty is built for
-real, keeping what it held."""
+real, keeping what it held; on PostgreSQL a schema given back is lent again only as built."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 from sqlalchemy import Engine, MetaData, inspect, select, text
+from sqlalchemy.engine import make_url
 
 from gateway.store.db import create_engine_from_url
 from tests.conftest import DATABASES, fresh_pg_schema
@@ -123,3 +124,66 @@ def test_a_database_that_is_not_empty_is_built_for_real(new_database: Callable[[
             assert conn.scalar(text("SELECT count(*) FROM alembic_version")) == 1
     finally:
         engine.dispose()
+
+
+def _schema_of(url: str) -> str:
+    options = str(make_url(url).query["options"])
+    return options.split("search_path=", 1)[1].split()[0]
+
+
+def _oid(url: str) -> int:
+    engine = create_engine_from_url(url)
+    try:
+        with engine.connect() as conn:
+            return int(conn.execute(text("SELECT oid FROM pg_namespace WHERE nspname = :s"),
+                                    {"s": _schema_of(url)}).scalar_one())
+    finally:
+        engine.dispose()
+
+
+@pytest.mark.postgres
+def test_a_schema_given_back_is_lent_again_as_built() -> None:
+    with fresh_pg_schema("gw_copy") as direct_url:
+        direct = create_engine_from_url(direct_url)
+        BUILDS[DEMO](direct)
+        with fresh_pg_schema("gw_copy") as first:
+            prepare(first, DEMO)
+            used = create_engine_from_url(first)
+            with used.begin() as conn:  # what a test might leave behind
+                conn.execute(text("DELETE FROM paper_copy_requests"))
+                conn.execute(text("DELETE FROM appeals"))
+                conn.execute(text("DELETE FROM results"))
+                conn.execute(text("INSERT INTO audit_records (at, service, outcome)"
+                                  " VALUES (now(), 'getExamResults', 'allowed')"))
+                conn.execute(text("SELECT nextval('documents_id_seq')"))
+            used.dispose()
+            lent = _oid(first)
+        # fresh_pg_schema gave it back (tests.databases.release)
+        with fresh_pg_schema("gw_copy") as second:
+            prepare(second, DEMO)
+            assert _oid(second) == lent, "the schema given back is lent again"
+            again = create_engine_from_url(second)
+            try:
+                assert _describe(again) == _describe(direct)
+            finally:
+                again.dispose()
+        direct.dispose()
+
+
+@pytest.mark.postgres
+def test_a_schema_whose_structure_changed_is_not_taken_back() -> None:
+    with fresh_pg_schema("gw_copy") as url:
+        prepare(url, MIGRATED)
+        engine = create_engine_from_url(url)
+        with engine.begin() as conn:
+            conn.execute(text("ALTER TABLE results ADD COLUMN extra INTEGER"))
+        engine.dispose()
+        changed = _oid(url)
+    with fresh_pg_schema("gw_copy") as url:
+        prepare(url, MIGRATED)
+        assert _oid(url) != changed
+        engine = create_engine_from_url(url)
+        try:
+            assert "extra" not in {c["name"] for c in inspect(engine).get_columns("results")}
+        finally:
+            engine.dispose()
