@@ -11,7 +11,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine, text
 
-from gateway.store.db import create_engine_from_url, upgrade
+from gateway.store.db import create_engine_from_url
+from tests.databases import MIGRATED, prepare, release
 
 REPO = Path(__file__).resolve().parent.parent
 PG_URL = os.environ.get("GATEWAY_TEST_DATABASE_URL", "")
@@ -38,11 +39,13 @@ def fresh_pg_schema(prefix: str) -> Iterator[str]:
     admin = create_engine_from_url(PG_URL)
     with admin.begin() as conn:
         conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+    url = _with_search_path(PG_URL, schema)
     try:
-        yield _with_search_path(PG_URL, schema)
+        yield url
     finally:
-        with admin.begin() as conn:
-            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        if not release(url, schema):  # a copy lent by tests/databases.py goes back to its pool
+            with admin.begin() as conn:
+                conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
         admin.dispose()
 
 
@@ -58,9 +61,10 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str
 
 @pytest.fixture
 def engine(database_url: str) -> Iterator[Engine]:
-    """An engine on an empty database migrated to the newest schema."""
+    """An engine on an empty database migrated to the newest schema (the test's own: a copy
+    of one migration run per test process, ``tests/databases.py``)."""
+    prepare(database_url, MIGRATED)
     eng = create_engine_from_url(database_url)
-    upgrade(eng)
     try:
         yield eng
     finally:

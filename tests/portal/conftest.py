@@ -3,6 +3,7 @@ in front of the demo data, and the e-journal simulator as a real OIDC provider b
 
 from __future__ import annotations
 
+import functools
 import re
 import threading
 from collections.abc import Iterator
@@ -14,19 +15,19 @@ from typing import Any
 
 import pytest
 import requests
+from joserfc.jwk import RSAKey
 from sqlalchemy import Engine
 from werkzeug.serving import make_server
 
-from gateway.demo import DEMO_DATA
 from gateway.ejournal.accounts import DEMO_PASSWORD, demo_accounts
-from gateway.ejournal.provider import Client, ProviderState
+from gateway.ejournal.provider import Client, ProviderState, _new_key
 from gateway.ejournal.server import RunningProvider, start_provider
 from gateway.portal.settings import PortalSettings, Provider
 from gateway.runtime import Runtime
 from gateway.serve import combined_app
 from gateway.settings import load_settings
-from gateway.store.db import upgrade
-from gateway.store.importer import import_file
+from tests.databases import DEMO, prepare
+from tests.demo_keys import demo_runtime
 from tests.portal.countries import write_countries
 from tests.stand import listening_socket
 
@@ -73,21 +74,28 @@ def portal_settings(portal_url: str, issuer_base: str, countries: Path, **extra:
 @contextmanager
 def serving_portal(tmp_path: Path, database_url: str, accounts: Any,
                    **extra: Any) -> Iterator[PortalStand]:
-    """The demo data in ``database_url``, the simulator, and the portal, all on loopback."""
+    """The demo data in ``database_url``, the simulator, and the portal, all on loopback.
+
+    The database (empty, or the demo's already) and the demo keys are copies of ones made once
+    per test process (``tests/databases.py``, ``tests/demo_keys.py``); the e-journal's keys are
+    made once per process too."""
     listener = listening_socket()
     port = listener.getsockname()[1]
     portal_url = f"http://127.0.0.1:{port}/portal/"
     clients = {"vpis-portal": Client("vpis-portal", CLIENT_SECRET, portal_url)}
-    with start_provider(ProviderState(accounts, clients)) as provider:
+    key, rogue_key = provider_keys()
+    with start_provider(ProviderState(accounts, clients, key=key, rogue_key=rogue_key)
+                        ) as provider:
         portal = portal_settings(portal_url, provider.url, write_countries(tmp_path), **extra)
         settings = load_settings(data_dir=tmp_path, database_url=database_url, portal=portal)
-        runtime = replace(Runtime.build(settings), clock=lambda: NOW)
-        upgrade(runtime.engine)
-        import_file(runtime.engine, DEMO_DATA)
+        prepare(database_url, DEMO)
+        runtime = replace(demo_runtime(settings), clock=lambda: NOW)
         with listener:  # werkzeug serves on a duplicate of the listening socket
             server = make_server("127.0.0.1", port, combined_app(runtime), threaded=True,
                                  fd=listener.fileno())
-        thread = threading.Thread(target=server.serve_forever, daemon=True)
+        # A short poll: shutdown() waits for the loop to look (0.5 s by default, every test).
+        thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05},
+                                  daemon=True)
         thread.start()
         try:
             yield PortalStand(portal_url, provider, runtime, portal)
@@ -96,6 +104,13 @@ def serving_portal(tmp_path: Path, database_url: str, accounts: Any,
             server.server_close()
             thread.join(timeout=5)
             runtime.close()
+
+
+@functools.cache
+def provider_keys() -> tuple[RSAKey, RSAKey]:
+    """The e-journal's signing key and the rogue key it signs lies with, made once per process
+    (each is a fresh 2048-bit RSA key; which one does not matter to any test)."""
+    return _new_key(), _new_key()
 
 
 @pytest.fixture

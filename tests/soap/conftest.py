@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterator
+from contextlib import ExitStack
 from typing import Any
 
 import pytest
@@ -20,26 +21,61 @@ WSDL = REPO / "wsdl" / "vpis.wsdl"
 BINDING = "{http://vpis.visc.gov.lv/xroad/vpis/v1}vpisBinding"
 
 
-@pytest.fixture(scope="session", params=["sqlite", pytest.param("postgresql",
-                                                                  marks=pytest.mark.postgres)])
-def stand(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
-          ) -> Iterator[Stand]:
-    data_dir = tmp_path_factory.mktemp(f"stand-{request.param}")
-    if request.param == "sqlite":
-        with running_stand(data_dir, f"sqlite:///{data_dir / 'gateway.db'}") as running:
-            yield running
-        return
-    with fresh_pg_schema("gw_e2e") as url, running_stand(data_dir, url) as running:
-        yield running
+class _Stands:
+    """The stands of this process, one per database, started on first use and stopped at the
+    session's end: under pytest-xdist a worker runs a file's SQLite and PostgreSQL tests in
+    turn, and a parametrised session fixture would stop and start its stand at every turn."""
+
+    def __init__(self, stack: ExitStack, tmp: pytest.TempPathFactory) -> None:
+        self.stack, self.tmp = stack, tmp
+        self.running: dict[str, Stand] = {}
+        self.engines: dict[str, Engine] = {}
+        self.callers: dict[str, Caller] = {}
+
+    def stand(self, kind: str) -> Stand:
+        if kind not in self.running:
+            data_dir = self.tmp.mktemp(f"stand-{kind}")
+            if kind == "sqlite":
+                url = f"sqlite:///{data_dir / 'gateway.db'}"
+            else:
+                url = self.stack.enter_context(fresh_pg_schema("gw_e2e"))
+            self.running[kind] = self.stack.enter_context(running_stand(data_dir, url))
+        return self.running[kind]
+
+    def engine(self, kind: str) -> Engine:
+        if kind not in self.engines:
+            engine = create_engine_from_url(self.stand(kind).database_url)
+            self.stack.callback(engine.dispose)
+            self.engines[kind] = engine
+        return self.engines[kind]
+
+    def caller(self, kind: str) -> Caller:
+        if kind not in self.callers:
+            self.callers[kind] = Caller(self.stand(kind))
+        return self.callers[kind]
 
 
 @pytest.fixture(scope="session")
-def stand_engine(stand: Stand) -> Iterator[Engine]:
-    engine = create_engine_from_url(stand.database_url)
-    try:
-        yield engine
-    finally:
-        engine.dispose()
+def _stands(tmp_path_factory: pytest.TempPathFactory) -> Iterator[_Stands]:
+    with ExitStack() as stack:
+        yield _Stands(stack, tmp_path_factory)
+
+
+@pytest.fixture(scope="session", params=["sqlite", pytest.param("postgresql",
+                                                                  marks=pytest.mark.postgres)])
+def stand(request: pytest.FixtureRequest, _stands: _Stands) -> Stand:
+    """The running stand on each database (one per process, ``_Stands``)."""
+    kind: str = request.param
+    return _stands.stand(kind)
+
+
+@pytest.fixture(scope="session")
+def stand_engine(stand: Stand, _stands: _Stands) -> Engine:
+    return _stands.engine(_kind_of(stand, _stands))
+
+
+def _kind_of(stand: Stand, stands: _Stands) -> str:
+    return next(kind for kind, running in stands.running.items() if running is stand)
 
 
 def xroad_headers(user: str, *, service_code: str = "getExamResults", client: str = PORTAL,
@@ -93,8 +129,8 @@ class Caller:
 
 
 @pytest.fixture(scope="session")
-def caller(stand: Stand) -> Caller:
-    return Caller(stand)
+def caller(stand: Stand, _stands: _Stands) -> Caller:
+    return _stands.caller(_kind_of(stand, _stands))
 
 
 def post(stand: Stand, body: bytes, content_type: str = "text/xml; charset=utf-8"
