@@ -55,21 +55,21 @@ XADES141 = "http://uri.etsi.org/01903/v1.4.1#"
 _V141_NSMAP = {"xadesv141": XADES141}
 
 
-def _ds(local: str) -> str:
+def ds(local: str) -> str:
     return f"{{{DS}}}{local}"
 
 
-def _xades(local: str) -> str:
+def xades(local: str) -> str:
     return f"{{{XADES}}}{local}"
 
 
-def _v141(local: str) -> str:
+def v141(local: str) -> str:
     return f"{{{XADES141}}}{local}"
 
 
 def signature_timestamp_input(signature: etree._Element) -> bytes:
     """The bytes a ``SignatureTimeStamp`` covers: exc-C14N of ``ds:SignatureValue`` (§5.3)."""
-    value = signature.find(_ds("SignatureValue"))
+    value = signature.find(ds("SignatureValue"))
     if value is None:
         raise SignatureInvalid("the signature has no SignatureValue", reason="structure")
     return exc_c14n(value)
@@ -85,17 +85,17 @@ def archive_timestamp_input(
     ``ds:SignatureValue`` and ``ds:KeyInfo``; then of every unsigned signature property before
     ``before`` (the archive time-stamp being made or checked; ``None``: all of them).
     """
-    signed_info = signature.find(_ds("SignedInfo"))
-    value = signature.find(_ds("SignatureValue"))
-    key_info = signature.find(_ds("KeyInfo"))
-    qualifying = signature.find(f"{_ds('Object')}/{_xades('QualifyingProperties')}")
+    signed_info = signature.find(ds("SignedInfo"))
+    value = signature.find(ds("SignatureValue"))
+    key_info = signature.find(ds("KeyInfo"))
+    qualifying = signature.find(f"{ds('Object')}/{xades('QualifyingProperties')}")
     if signed_info is None or value is None or key_info is None or qualifying is None:
         raise SignatureInvalid("the signature lacks a part an archive time-stamp covers",
                                reason="structure")
     parts: list[bytes] = []
-    for reference in signed_info.iterfind(_ds("Reference")):
+    for reference in signed_info.iterfind(ds("Reference")):
         if reference.get("Type") == SIGNED_PROPERTIES_TYPE:
-            props = qualifying.find(_xades("SignedProperties"))
+            props = qualifying.find(xades("SignedProperties"))
             if props is None:
                 raise SignatureInvalid("no SignedProperties", reason="structure")
             parts.append(exc_c14n(props))
@@ -115,8 +115,8 @@ def archive_timestamp_input(
 def unsigned_signature_properties(signature: etree._Element) -> list[etree._Element]:
     """The children of ``UnsignedSignatureProperties`` in document order (none for B-B)."""
     found = signature.find(
-        f"{_ds('Object')}/{_xades('QualifyingProperties')}/{_xades('UnsignedProperties')}/"
-        f"{_xades('UnsignedSignatureProperties')}"
+        f"{ds('Object')}/{xades('QualifyingProperties')}/{xades('UnsignedProperties')}/"
+        f"{xades('UnsignedSignatureProperties')}"
     )
     return [] if found is None else [c for c in found if isinstance(c.tag, str)]
 
@@ -131,15 +131,15 @@ def add_long_term(
     :func:`signature_timestamp_input`), ``certificates`` and ``revocations``."""
     root = _parse_own(signature_xml)
     signature = _signature(root)
-    qualifying = signature.find(f"{_ds('Object')}/{_xades('QualifyingProperties')}")
-    if qualifying is None or qualifying.find(_xades("UnsignedProperties")) is not None:
+    qualifying = signature.find(f"{ds('Object')}/{xades('QualifyingProperties')}")
+    if qualifying is None or qualifying.find(xades("UnsignedProperties")) is not None:
         raise InternalError("not a B-B signature of ours")
     unsigned = etree.SubElement(
-        etree.SubElement(qualifying, _xades("UnsignedProperties")),
-        _xades("UnsignedSignatureProperties"),
+        etree.SubElement(qualifying, xades("UnsignedProperties")),
+        xades("UnsignedSignatureProperties"),
     )
     sig_id = signature.get("Id")
-    _timestamp_element(unsigned, _xades("SignatureTimeStamp"), f"{sig_id}-TS0", timestamp)
+    _timestamp_element(unsigned, xades("SignatureTimeStamp"), f"{sig_id}-TS0", timestamp)
     _validation_values(unsigned, certificates, revocations, sig_id or "S")
     return _serialise(root)
 
@@ -159,20 +159,20 @@ def add_archive_timestamp(
     root = _parse_own(signature_xml)
     signature = _signature(root)
     props = unsigned_signature_properties(signature)
-    if not props or props[0].tag != _xades("SignatureTimeStamp"):
+    if not props or props[0].tag != xades("SignatureTimeStamp"):
         raise InternalError("an archive time-stamp needs a B-LT signature")
     unsigned = props[0].getparent()
     assert unsigned is not None
-    count = sum(1 for p in props if p.tag == _v141("ArchiveTimeStamp"))
+    count = sum(1 for p in props if p.tag == v141("ArchiveTimeStamp"))
     sig_id = signature.get("Id") or "S"
     if validation is not None:
-        data = etree.SubElement(unsigned, _v141("TimeStampValidationData"),
+        data = etree.SubElement(unsigned, v141("TimeStampValidationData"),
                                 Id=f"{sig_id}-TVD{count}", nsmap=_V141_NSMAP)
         _validation_values(data, *validation, f"{sig_id}-TVD{count}")
-    placeholder = etree.SubElement(unsigned, _v141("ArchiveTimeStamp"))
+    placeholder = etree.SubElement(unsigned, v141("ArchiveTimeStamp"))
     imprint_input = archive_timestamp_input(signature, data_files, placeholder)
     unsigned.remove(placeholder)
-    _timestamp_element(unsigned, _v141("ArchiveTimeStamp"), f"{sig_id}-ATS{count}",
+    _timestamp_element(unsigned, v141("ArchiveTimeStamp"), f"{sig_id}-ATS{count}",
                        stamp(imprint_input))
     return _serialise(root)
 
@@ -181,27 +181,27 @@ def _timestamp_element(parent: etree._Element, tag: str, element_id: str,
                        timestamp: TimeStamp) -> None:
     element = etree.SubElement(parent, tag, Id=element_id, nsmap=_V141_NSMAP
                                if tag.startswith(f"{{{XADES141}}}") else None)
-    etree.SubElement(element, _ds("CanonicalizationMethod"), Algorithm=EXC_C14N)
-    etree.SubElement(element, _xades("EncapsulatedTimeStamp")).text = _b64(timestamp.token)
+    etree.SubElement(element, ds("CanonicalizationMethod"), Algorithm=EXC_C14N)
+    etree.SubElement(element, xades("EncapsulatedTimeStamp")).text = _b64(timestamp.token)
 
 
 def _validation_values(parent: etree._Element, certificates: Iterable[x509.Certificate],
                        revocations: Sequence[Revocation], prefix: str) -> None:
-    values = etree.SubElement(parent, _xades("CertificateValues"), Id=f"{prefix}-CV")
+    values = etree.SubElement(parent, xades("CertificateValues"), Id=f"{prefix}-CV")
     seen: set[bytes] = set()
     for cert in certificates:
         der = cert.public_bytes(Encoding.DER)
         if der not in seen:
             seen.add(der)
-            etree.SubElement(values, _xades("EncapsulatedX509Certificate")).text = _b64(der)
-    revocation = etree.SubElement(parent, _xades("RevocationValues"), Id=f"{prefix}-RV")
+            etree.SubElement(values, xades("EncapsulatedX509Certificate")).text = _b64(der)
+    revocation = etree.SubElement(parent, xades("RevocationValues"), Id=f"{prefix}-RV")
     for kind, list_tag, value_tag in (("crl", "CRLValues", "EncapsulatedCRLValue"),
                                       ("ocsp", "OCSPValues", "EncapsulatedOCSPValue")):
         chosen = [r for r in revocations if r.kind == kind]
         if chosen:
-            holder = etree.SubElement(revocation, _xades(list_tag))
+            holder = etree.SubElement(revocation, xades(list_tag))
             for item in chosen:
-                etree.SubElement(holder, _xades(value_tag)).text = _b64(item.der)
+                etree.SubElement(holder, xades(value_tag)).text = _b64(item.der)
 
 
 def _parse_own(signature_xml: bytes) -> etree._Element:
@@ -214,7 +214,7 @@ def _parse_own(signature_xml: bytes) -> etree._Element:
 
 
 def _signature(root: etree._Element) -> etree._Element:
-    signature = root.find(_ds("Signature"))
+    signature = root.find(ds("Signature"))
     if signature is None:
         raise InternalError("no ds:Signature in the signature document")
     return signature

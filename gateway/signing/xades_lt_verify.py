@@ -45,14 +45,16 @@ from rfc3161_client import (
 )
 
 from gateway.errors import SignatureInvalid
-from gateway.ns import DS, XADES
+from gateway.ns import DS
 from gateway.signing.trust import check_path, common_name
 from gateway.signing.validation_data import check_ocsp_signature, issuer_of, token_signer
 from gateway.signing.xades_lt import (
-    XADES141,
     archive_timestamp_input,
+    ds,
     signature_timestamp_input,
     unsigned_signature_properties,
+    v141,
+    xades,
 )
 from gateway.signing.xmldsig import EXC_C14N, b64decode_strict
 from gateway.xmlsafe import parse_message
@@ -100,9 +102,9 @@ def verify_long_term(
     if not props:
         return None
     tags = [p.tag for p in props]
-    if tags[:3] != [_xades("SignatureTimeStamp"), _xades("CertificateValues"),
-                    _xades("RevocationValues")] or any(
-        t not in (_v141("TimeStampValidationData"), _v141("ArchiveTimeStamp")) for t in tags[3:]
+    if tags[:3] != [xades("SignatureTimeStamp"), xades("CertificateValues"),
+                    xades("RevocationValues")] or any(
+        t not in (v141("TimeStampValidationData"), v141("ArchiveTimeStamp")) for t in tags[3:]
     ):
         raise SignatureInvalid(
             "the unsigned properties are not SignatureTimeStamp, CertificateValues, "
@@ -121,10 +123,10 @@ def verify_long_term(
         result.checks.append(_check_revocation(subject, issuer, pool, stamp.time, what))
     previous = stamp
     for prop in props[3:]:
-        if prop.tag == _v141("TimeStampValidationData"):
+        if prop.tag == v141("TimeStampValidationData"):
             values = [c for c in prop if isinstance(c.tag, str)]
-            if [v.tag for v in values] != [_xades("CertificateValues"),
-                                           _xades("RevocationValues")]:
+            if [v.tag for v in values] != [xades("CertificateValues"),
+                                           xades("RevocationValues")]:
                 raise SignatureInvalid("unexpected content in TimeStampValidationData",
                                        reason="structure")
             _read_values(values[0], values[1], pool)
@@ -154,8 +156,8 @@ def newest_timestamp_signer(signature_xml: bytes) -> x509.Certificate:
     root = parse_message(signature_xml, max_bytes=len(signature_xml) + 1)
     signature = root.find(f"{{{DS}}}Signature")
     props = [] if signature is None else unsigned_signature_properties(signature)
-    stamps = [p for p in props if p.tag in (_xades("SignatureTimeStamp"),
-                                             _v141("ArchiveTimeStamp"))]
+    stamps = [p for p in props if p.tag in (xades("SignatureTimeStamp"),
+                                             v141("ArchiveTimeStamp"))]
     if not stamps:
         raise SignatureInvalid("the signature has no time-stamp", reason="structure")
     response, certificates = _decode(stamps[-1], "time-stamp")
@@ -169,17 +171,17 @@ def _read_values(cert_values: etree._Element, revocation_values: etree._Element,
                  pool: _Pool) -> None:
     try:
         for element in cert_values:
-            if element.tag != _xades("EncapsulatedX509Certificate"):
+            if element.tag != xades("EncapsulatedX509Certificate"):
                 raise ValueError
             pool.certificates.append(x509.load_der_x509_certificate(
                 b64decode_strict(element.text, "certificate")))
         for group in revocation_values:
             for element in group:
                 der = b64decode_strict(element.text, "revocation value")
-                if group.tag == _xades("OCSPValues") and element.tag == _xades(
+                if group.tag == xades("OCSPValues") and element.tag == xades(
                         "EncapsulatedOCSPValue"):
                     pool.ocsp.append(ocsp.load_der_ocsp_response(der))
-                elif group.tag == _xades("CRLValues") and element.tag == _xades(
+                elif group.tag == xades("CRLValues") and element.tag == xades(
                         "EncapsulatedCRLValue"):
                     pool.crls.append(x509.load_der_x509_crl(der))
                 else:
@@ -192,8 +194,8 @@ def _read_values(cert_values: etree._Element, revocation_values: etree._Element,
 def _decode(element: etree._Element, what: str
             ) -> tuple[TimeStampResponse, list[x509.Certificate]]:
     children = [c for c in element if isinstance(c.tag, str)]
-    if [c.tag for c in children] != [_ds("CanonicalizationMethod"),
-                                      _xades("EncapsulatedTimeStamp")]:
+    if [c.tag for c in children] != [ds("CanonicalizationMethod"),
+                                      xades("EncapsulatedTimeStamp")]:
         raise SignatureInvalid(f"unexpected content in the {what}", reason="structure")
     if children[0].get("Algorithm") != EXC_C14N:
         raise SignatureInvalid(f"the {what} is not over exc-C14N", reason="algorithm")
@@ -367,14 +369,3 @@ def _subject_public_key_bits(cert: x509.Certificate) -> bytes:
         Encoding.DER, PublicFormat.SubjectPublicKeyInfo))
     return bytes(info["public_key"].contents[1:])
 
-
-def _ds(local: str) -> str:
-    return f"{{{DS}}}{local}"
-
-
-def _xades(local: str) -> str:
-    return f"{{{XADES}}}{local}"
-
-
-def _v141(local: str) -> str:
-    return f"{{{XADES141}}}{local}"
