@@ -56,7 +56,9 @@ def _cmd_import(args: argparse.Namespace, settings: Settings) -> int:
 
 def _cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
     from gateway.demo.corrections import demo_document, load_demo_appeal
+    from gateway.demo.shares import load_demo_shares
     from gateway.errors import ProductionRefused
+    from gateway.signing.share_key import load_share_key
     from gateway.store.db import create_engine_for, init_database
     from gateway.store.importer import import_document
 
@@ -67,6 +69,7 @@ def _cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
     try:
         summary = import_document(engine, demo_document())
         load_demo_appeal(engine)
+        load_demo_shares(engine, load_share_key(settings.share_key_file, settings.data_dir))
     finally:
         engine.dispose()
     print("demo data loaded:", summary.describe())

@@ -163,6 +163,44 @@ class TooManyVerifications(ClientError):
     )
 
 
+class VerificationBlocked(ClientError):
+    """A client failed 3 verifications within 10 minutes: its verifications, by share code and
+    by personal code, are refused for 24 hours, whatever it asks (RULES §14)."""
+
+    code = "VerificationBlocked"
+    message_lv = (
+        "No šī klienta 10 minūšu laikā bija 3 neveiksmīgas sertifikātu pārbaudes, tāpēc tā "
+        "pārbaudes 24 stundas netiek veiktas. Pārbaudiet numuru un kodu un mēģiniet pēc tam."
+    )
+    message_en = (
+        "This client made 3 failed certificate verifications within 10 minutes, so its "
+        "verifications are refused for 24 hours. Check the number and the code and try then."
+    )
+
+
+class InvalidShare(ClientError):
+    """A share asked for with no certificate the holder may share, or a last day that is not
+    between today and one year ahead (RULES §14)."""
+
+    code = "InvalidShare"
+    message_lv = (
+        "Kopīgojumu nevar izveidot: izvēlieties vismaz vienu lejupielādējamu sertifikātu un "
+        "derīguma beigu datumu no šodienas līdz vienam gadam uz priekšu."
+    )
+    message_en = (
+        "The share cannot be made: choose at least one downloadable certificate and a last "
+        "day from today to one year ahead."
+    )
+
+
+class ShareNotFound(ClientError):
+    """A share that is not the holder's (or does not exist), for ``revokeShare``."""
+
+    code = "ShareNotFound"
+    message_lv = "Kopīgojums nav atrasts."
+    message_en = "The share was not found."
+
+
 class DocumentNotFound(ClientError):
     code = "DocumentNotFound"
     message_lv = "Dokuments nav atrasts."

@@ -12,6 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from functools import cached_property
+from urllib.parse import urlsplit, urlunsplit
 
 from sqlalchemy import Engine
 
@@ -20,14 +21,23 @@ from gateway.registry.client import RegistryClient
 from gateway.registry.prison_client import PrisonClient
 from gateway.services.access import Access
 from gateway.services.verification import VerifyLimit
+from gateway.services.verify_guard import VerifyGuard
 from gateway.settings import Settings
 from gateway.signing.keys import SigningKey, load_signer_key
 from gateway.signing.sealer import load_sealer
+from gateway.signing.share_key import load_share_key
 from gateway.store.db import create_engine_for
 
 
 def _utc_now() -> datetime:
     return datetime.now(UTC)
+
+
+def public_verify_url(portal_url: str) -> str:
+    """``/verify`` on the portal's host: ``https://eksameni.gov.lv/portal/`` →
+    ``https://eksameni.gov.lv/verify``."""
+    parts = urlsplit(portal_url)
+    return urlunsplit((parts.scheme, parts.netloc, "/verify", "", ""))
 
 
 def clock_for(settings: Settings) -> Callable[[], datetime]:
@@ -72,6 +82,22 @@ class Runtime:
         """How many verifications one verifier client may make per window (RULES §13)."""
         return VerifyLimit(limit=self.settings.verify_limit,
                            window=timedelta(minutes=self.settings.verify_window_minutes))
+
+    @cached_property
+    def share_key(self) -> bytes:
+        """The key of the share codes' keyed hashes (RULES §14), read once."""
+        return load_share_key(self.settings.share_key_file, self.settings.data_dir)
+
+    @cached_property
+    def verify_guard(self) -> VerifyGuard:
+        """The failed-verification limit of every verification route (RULES §14), on the wall
+        clock: a block lasts 24 real hours whatever the (demo) clock says."""
+        return VerifyGuard(self.engine, self.share_key, _utc_now)
+
+    @property
+    def verify_url(self) -> str:
+        """The public verification page's address (RULES §14)."""
+        return self.settings.verify_url or public_verify_url(self.settings.portal.public_url)
 
     @classmethod
     def build(cls, settings: Settings) -> Runtime:

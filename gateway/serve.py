@@ -45,7 +45,22 @@ def combined_app(runtime: Runtime) -> Any:
 
     from gateway.portal.app import create_portal
 
-    return DispatcherMiddleware(soap, {"/portal": create_portal(runtime)})
+    return DispatcherMiddleware(soap, {"/portal": create_portal(runtime),
+                                       "/verify": verify_redirect})
+
+
+def verify_redirect(environ: dict[str, Any], start_response: Any) -> list[bytes]:
+    """``/verify?…`` — the short address printed on certificates and in share links (RULES
+    §14) — leads to the public verification page ``/portal/verify?…``, query and all."""
+    query = environ.get("QUERY_STRING", "")
+    if len(query) > 512 or environ.get("PATH_INFO", "") not in ("", "/"):
+        start_response("404 Not Found", [("Content-Type", "text/plain; charset=utf-8")])
+        return [b"not found"]
+    target = environ.get("SCRIPT_NAME", "").removesuffix("/verify") + "/portal/verify"
+    location = target + ("?" + query if query else "")
+    start_response("303 See Other", [("Location", location), ("Content-Length", "0"),
+                                     ("Cache-Control", "no-store")])
+    return [b""]
 
 
 class GatewayServer(BaseApplication):  # type: ignore[misc]  # gunicorn is untyped

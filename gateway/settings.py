@@ -212,6 +212,17 @@ class Settings(BaseSettings):
     verify_window_minutes: float = Field(
         60.0, gt=0, le=24 * 60, description="The window of verify_limit, in minutes."
     )
+    share_key_file: Path | None = Field(
+        None,
+        description="The key (32+ random bytes) of the share codes' keyed hashes (RULES §14); "
+        "every instance on one database reads the same. Empty: data_dir/keys/share-code.key, "
+        "made on first use.",
+    )
+    verify_url: str | None = Field(
+        None,
+        description="The public verification page's address (RULES §14), printed on "
+        "certificates and in share links. Empty: /verify beside portal.public_url.",
+    )
 
     @classmethod
     def settings_customise_sources(

@@ -34,6 +34,9 @@ EMPLOYER = "LV/COM/40003000001/HR"
 """A second verifier, used up by the rate-limit test alone."""
 EMPLOYER_2 = "LV/COM/40003000002/HR"
 """A third verifier, which the rate-limit test shows is not limited by the second's calls."""
+GUESSER = "LV/COM/40003000003/HR"
+"""A verifier that guesses wrong: blocked after its third failure (RULES §14), so no other test's
+verifier is."""
 VERIFY_LIMIT = 60
 """verifyCertificate calls per verifier per window on the stand: above what all the tests
 make as VERIFIER in one session, reached by the rate-limit test as EMPLOYER."""
@@ -93,9 +96,11 @@ def environment(data_dir: Path, database_url: str, **extra: str) -> dict[str, st
         "GATEWAY_DATABASE_URL": database_url,
         "GATEWAY_ALLOWED_CLIENTS": json.dumps({"getExamResults": [PORTAL, SCHOOL_PORTAL],
                                                "verifyCertificate": [VERIFIER, EMPLOYER,
-                                                                     EMPLOYER_2]}),
+                                                                     EMPLOYER_2, GUESSER],
+                                               "verifyShare": [VERIFIER, GUESSER]}),
         "GATEWAY_CLIENT_KINDS": json.dumps({SCHOOL_PORTAL: "school", VERIFIER: "verifier",
-                                            EMPLOYER: "verifier", EMPLOYER_2: "verifier"}),
+                                            EMPLOYER: "verifier", EMPLOYER_2: "verifier",
+                                            GUESSER: "verifier"}),
         "GATEWAY_VERIFY_LIMIT": str(VERIFY_LIMIT),
         "GATEWAY_CLOCK_START": DEMO_CLOCK_START.isoformat(),
         **extra,

@@ -96,10 +96,11 @@ def test_the_readme_states_the_committed_defaults() -> None:
     assert set(allowed) == set(SERVICE_CODES)
     portal = [c for c in SERVICE_CODES if allowed[c] == ["LV/GOV/90000026101/LVPORTAALS"]]
     viis = [c for c in SERVICE_CODES if allowed[c] == ["LV/GOV/90000022399/VIIS"]]
-    assert len(portal) == 7 and "latvija.gov.lv subsystem on the seven citizen services" in row
+    assert len(portal) == 10 and "latvija.gov.lv subsystem on the ten citizen services" in row
     assert viis == ["getInstitutionResults"] and "VIIS subsystem on `getInstitutionResults`" in row
     verifiers = [c for c in SERVICE_CODES if allowed[c] == ["LV/EDU/90000076669/LU"]]
-    assert verifiers == ["verifyCertificate"] and "verifier on `verifyCertificate`" in row
+    assert verifiers == ["verifyCertificate", "verifyShare"]
+    assert "verifier on `verifyCertificate` and `verifyShare`" in row
     data_dir_row = next(line for line in readme.splitlines()
                         if line.startswith("| `GATEWAY_DATA_DIR`"))
     assert "configuration file" in data_dir_row

@@ -11,7 +11,7 @@ from typing import Any
 
 from flask import Flask, Response, g, request, session
 
-from gateway.portal import access_views, school, sign_in, student
+from gateway.portal import access_views, school, share_views, sign_in, student, verify
 from gateway.portal.auth import register_providers
 from gateway.portal.cookie import SealedCookieSessionInterface
 from gateway.portal.geo import CountryDatabase, client_address, networks
@@ -31,8 +31,13 @@ from gateway.store import sessions
 log = logging.getLogger(__name__)
 
 
-BLUEPRINTS = (sign_in.pages, student.pages, school.pages, access_views.pages)
-"""The portal's pages, by who may see them: anyone, a signed-in student, a school's staff."""
+BLUEPRINTS = (sign_in.pages, student.pages, school.pages, access_views.pages, share_views.pages,
+              verify.pages)
+"""The portal's pages, by who may see them: anyone, a signed-in student, a school's staff,
+and the public verification page (RULES §14)."""
+OPEN_TO_ALL = frozenset({"static", "sign_in.language"}) | verify.ENDPOINTS
+"""What every country may reach: the stylesheet, the language switch and the public
+verification page (RULES §14: the Baltic-only rule is for the student portal)."""
 
 
 def country_database_path(settings: PortalSettings, data_dir: Path) -> Path:
@@ -102,7 +107,7 @@ def create_portal(runtime: Runtime) -> Flask:
             "X-Forwarded-For"), portal.trusted)
         country = portal.countries.country(g.client) if portal.countries else None
         # the stylesheet is public and lets the refusal page itself look right
-        if country not in settings.allowed_countries and request.endpoint != "static":
+        if country not in settings.allowed_countries and request.endpoint not in OPEN_TO_ALL:
             return page(403, "forbidden_title", "forbidden_text", both_languages=True)
         if "code" in session and not sessions.alive(runtime.engine, session.get("sid"),
                                                       wall_clock(), idle):

@@ -20,6 +20,10 @@ _PAGES: tuple[tuple[type[errors.GatewayError], int, str, str], ...] = (
     (errors.DocumentNotAvailable, 404, "not_found_title", "not_found_text"),
     (errors.InstitutionNotFound, 404, "not_found_title", "not_found_text"),
     (errors.RateLimited, 429, "rate_title", "rate_text"),
+    (errors.VerificationBlocked, 429, "blocked_title", "blocked_text"),
+    (errors.InvalidShare, 400, "share_invalid_title", "share_invalid_text"),
+    (errors.ShareNotFound, 404, "not_found_title", "not_found_text"),
+    (errors.RequesterUnderage, 403, "share_adult_title", "share_adult_text"),
     (errors.FormExpired, 400, "csrf_title", "csrf_text"),
     (errors.SchoolStaffOnly, 403, "school_only_title", "school_only_text"),
     (errors.SignInRefused, 401, "error_title", "sign_in_failed"),
@@ -41,8 +45,9 @@ def page(status: int, title: str, text: str, *, both_languages: bool = False) ->
 def error_page(error: errors.GatewayError) -> Response:
     """The page for ``error``."""
     for kind, status, title, text in _PAGES:
-        if isinstance(error, kind):
-            return page(status, title, text)
+        if isinstance(error, kind):  # a blocked verifier may read either language (§14)
+            return page(status, title, text,
+                        both_languages=isinstance(error, errors.VerificationBlocked))
     return page(500, "error_title", "error_text")
 
 

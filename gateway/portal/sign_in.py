@@ -100,7 +100,8 @@ def logout() -> Any:
     return redirect(url_for("sign_in.home", signed_out="1"))
 
 
-_BACK = {"results": "student.results", "school": "school.home"}
+_BACK = {"results": "student.results", "school": "school.home", "shares": "shares.page",
+         "verify": "verify.page"}
 
 
 @pages.get("/lang/<lang>")

@@ -108,6 +108,69 @@ TEXTS: dict[str, dict[str, str]] = {
         "outcome_allowed": "Atļauts",
         "outcome_refused": "Atteikts",
         "outcome_error": "Kļūda",
+        # Shares and the public verification page (RULES §14)
+        "blocked_title": "Pārbaudes uz laiku liegtas",
+        "blocked_text": "No šīs adreses 10 minūšu laikā bija 3 neveiksmīgas sertifikātu"
+        " pārbaudes, tāpēc tās pārbaudes 24 stundas netiek veiktas — "
+        "neatkarīgi no ievadītā koda. Pārbaudiet numuru un kodu pie "
+        "sertifikāta turētāja.",
+        "share_invalid_title": "Kopīgojumu nevar izveidot",
+        "share_invalid_text": "Izvēlieties vismaz vienu sertifikātu un derīguma beigu datumu "
+        "no šodienas līdz vienam gadam uz priekšu.",
+        "share_adult_title": "Tikai pilngadīgiem",
+        "share_adult_text": "Sertifikātu kopīgot var pilngadīgs skolēns; nepilngadīgā vietā"
+        " to dara vecāks portālā latvija.gov.lv.",
+        "shares_link": "Kopīgot sertifikātu pārbaudei",
+        "shares_title": "Kopīgot sertifikātu",
+        "shares_intro": "Izveidojiet kodu, ar kuru augstskola vai darba devējs var "
+        "pārbaudīt jūsu sertifikātu bez jūsu personas koda. Kods ir "
+        "derīgs līdz jūsu izvēlētajam datumam (ne ilgāk kā gadu), un "
+        "jūs to varat atsaukt jebkurā brīdī. Katra pārbaude ir redzama "
+        "šeit un sadaļā „Kas skatījās manus datus”.",
+        "shares_new": "Jauns kopīgojums",
+        "shares_pick": "Sertifikāti",
+        "shares_expires": "Derīgs līdz (ieskaitot)",
+        "shares_expires_hint": "Ne vēlāk kā {latest}.",
+        "shares_create": "Izveidot kodu",
+        "shares_none_shareable": "Jums nav sertifikātu, ko var kopīgot.",
+        "shares_made": "Kopīgojums izveidots",
+        "shares_code": "Kods",
+        "shares_code_once": "Pierakstiet vai nosūtiet kodu tagad: tas netiek glabāts un "
+        "vairs netiks rādīts.",
+        "shares_link_label": "Saite uz pārbaudes lapu",
+        "shares_qr": "QR kods ar saiti uz pārbaudes lapu",
+        "shares_mine": "Mani kopīgojumi",
+        "shares_caption": "Kopīgojumi un to izmantošana",
+        "shares_empty": "Jums vēl nav kopīgojumu.",
+        "col_share_certs": "Sertifikāti",
+        "col_share_state": "Stāvoklis",
+        "col_share_until": "Derīgs līdz",
+        "col_share_uses": "Pārbaudes",
+        "col_share_action": "Darbība",
+        "state_active": "Derīgs",
+        "state_expired": "Beidzies",
+        "state_revoked": "Atsaukts",
+        "shares_revoke": "Atsaukt",
+        "shares_revoked": "Kopīgojums atsaukts: tā kods vairs neko neparāda.",
+        "shares_no_uses": "Vēl nav pārbaudīts",
+        "verify_title": "Sertifikāta pārbaude",
+        "verify_intro": "Ievadiet sertifikāta numuru un kodu, ko jums devis sertifikāta"
+        " turētājs. Personas kods nav vajadzīgs.",
+        "verify_number": "Sertifikāta numurs",
+        "verify_number_hint": "Piemēram, 2026/345016345164-BIO-1",
+        "verify_code": "Kopīgošanas kods",
+        "verify_code_hint": "21 burts un cipars; lielie vai mazie burti un defises nav svarīgi.",
+        "verify_submit": "Pārbaudīt",
+        "verify_result": "Rezultāts",
+        "verify_status": "Statuss",
+        "verify_holder": "Turētājs",
+        "verified_valid": "Derīgs",
+        "verified_superseded": "Aizstāts ar jaunu sertifikātu",
+        "verified_revoked": "Atsaukts",
+        "verified_not_found": "Nav atrasts: numurs vai kods nav pareizs, vai kopīgojums vairs"
+        " nav derīgs.",
+        "verify_guard": "Pēc 3 neveiksmīgām pārbaudēm 10 minūšu laikā pārbaudes no jūsu"
+        " adreses 24 stundas netiek veiktas.",
     },
     "en": {
         "service": "State examination results",
@@ -212,6 +275,69 @@ TEXTS: dict[str, dict[str, str]] = {
         "outcome_allowed": "Allowed",
         "outcome_refused": "Refused",
         "outcome_error": "Error",
+        # Shares and the public verification page (RULES §14)
+        "blocked_title": "Verifications refused for now",
+        "blocked_text": "This address made 3 failed certificate verifications within 10"
+        " minutes, so its verifications are refused for 24 hours, "
+        "whatever code is entered. Check the number and the code with "
+        "the certificate’s holder.",
+        "share_invalid_title": "The share cannot be made",
+        "share_invalid_text": "Choose at least one certificate and a last day from today to "
+        "one year ahead.",
+        "share_adult_title": "Adults only",
+        "share_adult_text": "An adult student may share a certificate; for a minor, a "
+        "parent does it on latvija.gov.lv.",
+        "shares_link": "Share a certificate for verification",
+        "shares_title": "Share a certificate",
+        "shares_intro": "Make a code with which a university or an employer can verify "
+        "your certificate without your personal code. The code is valid"
+        " until a day you choose (a year at most), and you can revoke "
+        "it at any time. Every verification shows here and under “Who "
+        "looked at my data”.",
+        "shares_new": "New share",
+        "shares_pick": "Certificates",
+        "shares_expires": "Valid until (inclusive)",
+        "shares_expires_hint": "No later than {latest}.",
+        "shares_create": "Make a code",
+        "shares_none_shareable": "You have no certificates that can be shared.",
+        "shares_made": "Share made",
+        "shares_code": "Code",
+        "shares_code_once": "Write down or send the code now: it is not stored and will not"
+        " be shown again.",
+        "shares_link_label": "Link to the verification page",
+        "shares_qr": "QR code with the link to the verification page",
+        "shares_mine": "My shares",
+        "shares_caption": "Shares and their use",
+        "shares_empty": "You have no shares yet.",
+        "col_share_certs": "Certificates",
+        "col_share_state": "State",
+        "col_share_until": "Valid until",
+        "col_share_uses": "Verifications",
+        "col_share_action": "Action",
+        "state_active": "Active",
+        "state_expired": "Expired",
+        "state_revoked": "Revoked",
+        "shares_revoke": "Revoke",
+        "shares_revoked": "Share revoked: its code shows nothing any more.",
+        "shares_no_uses": "Not verified yet",
+        "verify_title": "Certificate verification",
+        "verify_intro": "Enter the certificate number and the code its holder gave you."
+        " No personal code is needed.",
+        "verify_number": "Certificate number",
+        "verify_number_hint": "For example 2026/345016345164-BIO-1",
+        "verify_code": "Share code",
+        "verify_code_hint": "21 letters and digits; case and hyphens do not matter.",
+        "verify_submit": "Verify",
+        "verify_result": "Result",
+        "verify_status": "Status",
+        "verify_holder": "Holder",
+        "verified_valid": "Valid",
+        "verified_superseded": "Superseded by a new certificate",
+        "verified_revoked": "Revoked",
+        "verified_not_found": "Not found: the number or the code is wrong, or the share is no"
+        " longer valid.",
+        "verify_guard": "After 3 failed verifications within 10 minutes, verifications "
+        "from your address are refused for 24 hours.",
     },
 }
 

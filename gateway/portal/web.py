@@ -53,18 +53,20 @@ class Web:
         with self.runtime.engine.begin() as conn:
             audit.insert_entries(conn, entries)
 
-    def entry(self, service: str, requester: str, subject: str | None = None
-              ) -> audit.AuditEntry:
-        """A record of this request with the portal as the client (RULES §7, §11)."""
+    def entry(self, service: str, requester: str | None, subject: str | None = None,
+              client: str | None = None) -> audit.AuditEntry:
+        """A record of this request with the portal as the client (RULES §7, §11), or
+        ``client`` (the public verification page, RULES §14)."""
         return audit.AuditEntry(
             at=self.runtime.clock(), service=service, message_id=f"portal-{uuid4().hex}",
-            client=self.settings.audit_client, requester_code=requester, subject_code=subject)
+            client=client or self.settings.audit_client, requester_code=requester,
+            subject_code=subject)
 
-    def decide(self, service: str, requester: str, decide: Callable[[], D], *,
-               subject: str | None = None) -> D:
-        """``decide()`` for ``requester`` through the one audit step: allowed or refused, the
-        record is committed before anything is sent."""
-        return self._step.run(self.entry(service, requester, subject), decide)
+    def decide(self, service: str, requester: str | None, decide: Callable[[], D], *,
+               subject: str | None = None, client: str | None = None) -> D:
+        """``decide()`` for ``requester`` (``None``: an anonymous visitor) through the one
+        audit step: allowed or refused, the record is committed before anything is sent."""
+        return self._step.run(self.entry(service, requester, subject, client), decide)
 
     def record(self, service: str, requester: str, decisions: Sequence[Decision]) -> None:
         """Record decisions already made (a streamed ZIP's batch) in one commit."""

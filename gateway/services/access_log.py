@@ -27,6 +27,7 @@ from sqlalchemy import Engine
 from gateway.domain.age import RIGA
 from gateway.domain.mandate import AccessorKind, Reason
 from gateway.domain.personal_code import PersonalCode
+from gateway.domain.shares import VERIFY_SERVICES
 from gateway.errors import InvalidPeriod
 from gateway.services.access import Access, authorise
 from gateway.services.decision import Decided
@@ -97,6 +98,8 @@ class AccessLog(Decided):
 
 def _accessor(line: store.AuditLine, subject: str, kinds: Mapping[str, str]) -> str:
     """RULES §13's "by whom", from the record alone (the one place it is decided)."""
+    if line.service in VERIFY_SERVICES:  # through a share (RULES §14), whoever verified
+        return "verifier"
     if line.requester_code == subject:
         return "self"
     kind = kinds.get(line.client or "")

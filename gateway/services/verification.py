@@ -20,6 +20,7 @@ from gateway.domain.certificate_status import CertificateStatus, effective_statu
 from gateway.domain.personal_code import PersonalCode
 from gateway.errors import TooManyVerifications
 from gateway.services.decision import Decided
+from gateway.services.verify_guard import VerifyGuard, xroad_client
 from gateway.store import verification as store
 from gateway.store.db import reading
 
@@ -67,12 +68,19 @@ def check_rate(engine: Engine, rule: VerifyLimit, client: str, now: datetime) ->
 
 
 def verify_certificate(engine: Engine, rule: VerifyLimit, client: str, number: str,
-                       holder: PersonalCode, now: datetime) -> Verification:
-    """The status of certificate ``number`` held by ``holder``, as a third party may see it."""
+                       holder: PersonalCode, now: datetime, *,
+                       guard: VerifyGuard | None = None) -> Verification:
+    """The status of certificate ``number`` held by ``holder``, as a third party may see it.
+    With ``guard``, a blocked client is refused before anything is looked up and a
+    ``not_found`` counts as a failed verification (RULES §14)."""
+    if guard is not None:
+        guard.check(xroad_client(client))
     check_rate(engine, rule, client, now)
     with reading(engine) as conn:
         row = store.certificate(conn, number, holder.digits, now)
     if row is None:
+        if guard is not None:
+            guard.failed(xroad_client(client))
         return Verification(number, VerificationStatus.NOT_FOUND)
     status = effective_status(row.imported_status, row.superseded_by, appeal_open=False)
     if status is CertificateStatus.REVOKED:

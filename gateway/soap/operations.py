@@ -12,7 +12,15 @@ from typing import Any
 
 from gateway.errors import ConfigurationError
 from gateway.settings import Settings
-from gateway.soap.adapters import access_log, appeals, documents, institution, results, verification
+from gateway.soap.adapters import (
+    access_log,
+    appeals,
+    documents,
+    institution,
+    results,
+    shares,
+    verification,
+)
 from gateway.soap.operation import Operation
 
 OPERATIONS: tuple[Operation[Any, Any], ...] = (
@@ -22,6 +30,7 @@ OPERATIONS: tuple[Operation[Any, Any], ...] = (
     *verification.OPERATIONS,
     *access_log.OPERATIONS,
     *appeals.OPERATIONS,
+    *shares.OPERATIONS,
 )
 
 BY_CODE: dict[str, Operation[Any, Any]] = {op.code: op for op in OPERATIONS}

@@ -132,6 +132,8 @@ BODY_NOT_SERVICE = Problem(
 
 DATE_WITH_ZONE = Problem("Datumiem from un to jābūt bez laika joslas (Rīgas kalendāra dienas).",
                          "The dates from and to must have no time zone (Riga calendar days).")
+EXPIRY_WITH_ZONE = Problem("Datumam expiresOn jābūt bez laika joslas (Rīgas kalendāra diena).",
+                           "The date expiresOn must have no time zone (a Riga calendar day).")
 PAGE_TOKEN = Problem("Lapas marķieris (page) nav iepriekšējās atbildes nextPage.",
                      "The page token (page) is not the nextPage of an earlier answer.")
 

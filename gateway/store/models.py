@@ -269,3 +269,42 @@ class RateCounter(Base):
     key: Mapped[str] = mapped_column(String(64), primary_key=True)
     window_start: Mapped[datetime] = mapped_column(UtcDateTime, primary_key=True, index=True)
     count: Mapped[int] = mapped_column(Integer)
+
+
+class Share(Base):
+    """A holder's share of one or more certificates (RULES §14): found by the keyed hash of
+    its code (the code itself is never stored), valid through ``expires_on`` (a Riga date)
+    unless revoked."""
+
+    __tablename__ = "shares"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    code_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    holder_code: Mapped[str] = mapped_column(CODE, index=True)
+    created_by: Mapped[str] = mapped_column(CODE)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    expires_on: Mapped[date] = mapped_column(Date)
+    revoked_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+
+
+class ShareCertificate(Base):
+    """One certificate of a share."""
+
+    __tablename__ = "share_certificates"
+
+    share_id: Mapped[int] = mapped_column(ForeignKey("shares.id"), primary_key=True)
+    document_number: Mapped[str] = mapped_column(ForeignKey("documents.number"),
+                                                 primary_key=True)
+
+
+class VerifyGuard(Base):
+    """Failed verifications of one client (``key``: a keyed hash of its X-Road id or web
+    address, RULES §14): the times of its two latest failures and, once three fell within
+    ten minutes, the end of its block. One row per client, updated atomically."""
+
+    __tablename__ = "verify_guards"
+
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    latest: Mapped[datetime] = mapped_column(UtcDateTime)
+    previous: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    blocked_until: Mapped[datetime | None] = mapped_column(UtcDateTime)

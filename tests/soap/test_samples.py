@@ -29,6 +29,10 @@ EXPECTED = {
     "verifyCertificate": b"<vpis:status>valid</vpis:status>",
     "getAccessLog": b"<vpis:entries",
     "submitAppeal": b"<vpis:reference>APL-2026-DEMO0001</vpis:reference>",
+    "verifyShare": b"<vpis:holderName>Sofija V\xc4\xabtola</vpis:holderName>",
+    "createShare": b"<vpis:link>",
+    "listShares": b"<vpis:state>active</vpis:state>",
+    "revokeShare": b"<vpis:shareId>2</vpis:shareId>",
 }
 """Per sample, what its answer must hold (beyond being the operation's signed response)."""
 

@@ -15,7 +15,7 @@ from tests.soap import people as P
 from tests.soap.conftest import Caller
 from tests.soap.helpers import expect_fault, payload
 from tests.soap.test_status import NEW_BIO, OLD_BIO, REVOKED_ANG, VALID_MAT
-from tests.stand import EMPLOYER, EMPLOYER_2, PORTAL, VERIFIER, VERIFY_LIMIT
+from tests.stand import EMPLOYER, EMPLOYER_2, GUESSER, PORTAL, VERIFIER, VERIFY_LIMIT
 
 UNIVERSITY_CLERK = P.ALEKSEJS  # the person at the university's keyboard
 
@@ -53,11 +53,19 @@ def test_a_wrong_holder_is_not_found_exactly_like_no_certificate(caller: Caller)
     answers = []
     for number, holder in ((VALID_MAT, P.JANIS), (VALID_MAT, P.OSKARS),
                            ("2025/000000000000-MAT", P.SOFIJA)):
-        assert verify(caller, number, holder).status == "not_found"
+        assert verify(caller, number, holder, client=GUESSER).status == "not_found"
         body = payload(caller.last_response)
         assert fields(caller) == ["documentNumber", "status", "Signature"]
         answers.append(body.findtext(f"{{{VPIS}}}status"))
     assert answers == ["not_found"] * 3
+    # RULES §14: three failures within 10 minutes block the client for 24 hours, whatever it
+    # asks next — the right holder's code too — by personal code and by share code alike
+    expect_fault(lambda: verify(caller, VALID_MAT, P.SOFIJA, client=GUESSER),
+                 "VerificationBlocked")
+    expect_fault(lambda: caller.call("verifyShare", UNIVERSITY_CLERK, _client=GUESSER,
+                                     documentNumber=VALID_MAT, shareCode="X" * 21),
+                 "VerificationBlocked")
+    assert verify(caller, VALID_MAT, P.SOFIJA).status == "valid"  # another client is not
 
 
 def test_only_configured_verifiers_may_verify(caller: Caller) -> None:

@@ -48,7 +48,8 @@ OPERATIONS: tuple[Operation[Any, Any], ...] = (
         "Certificate verification (for third parties)",
         verify_request,
         lambda rt, who, req, now: verification.verify_certificate(
-            rt.engine, rt.verify_limit, req.client, req.number, req.subject, now),
+            rt.engine, rt.verify_limit, req.client, req.number, req.subject, now,
+            guard=rt.verify_guard),
         verification_answer,
     ),
 )
