@@ -69,9 +69,13 @@ class Gateway:
 
 
 @contextmanager
-def serving_gateway(tmp_path: Path, database_url: str) -> Iterator[Gateway]:
+def serving_gateway(tmp_path: Path, database_url: str, *,
+                    allowed: dict[str, list[str]] | None = None,
+                    kinds: dict[str, str] | None = None,
+                    **portal_extra: object) -> Iterator[Gateway]:
     """The demo data, the population register simulator, the e-journal simulator, and the
-    gateway's SOAP and portal application on one loopback port."""
+    gateway's SOAP and portal application on one loopback port; ``allowed`` and ``kinds``
+    add X-Road clients, ``portal_extra`` portal settings."""
     from gateway.ejournal.accounts import demo_accounts
 
     listener = listening_socket()
@@ -81,13 +85,14 @@ def serving_gateway(tmp_path: Path, database_url: str) -> Iterator[Gateway]:
     member = load_settings(data_dir=tmp_path).registry_service
     with start_simulator(load_fixture(DEMO_REGISTRY), member) as register, \
             start_provider(ProviderState(demo_accounts(), clients)) as provider:
-        portal = portal_settings(f"{root}portal/", provider.url, write_countries(tmp_path))
+        portal = portal_settings(f"{root}portal/", provider.url, write_countries(tmp_path),
+                                 **portal_extra)
         settings = load_settings(
             data_dir=tmp_path, database_url=database_url, portal=portal,
             registry_url=register.url,
             allowed_clients={"getExamResults": [PORTAL], "getAccessLog": [PORTAL],
-                             "getInstitutionResults": [VIIS]},
-            client_kinds={VIIS: "viis"})
+                             "getInstitutionResults": [VIIS], **(allowed or {})},
+            client_kinds={VIIS: "viis", **(kinds or {})})
         runtime = replace(Runtime.build(settings), clock=lambda: NOW)
         upgrade(runtime.engine)
         import_file(runtime.engine, DEMO_DATA)
