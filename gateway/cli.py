@@ -30,6 +30,7 @@ configuration file's directory. Only `init` and `serve` make demo keys."""
 def _cmd_init(args: argparse.Namespace, settings: Settings) -> int:
     from gateway.production import refuse_demo_parts
     from gateway.signing.keys import load_signer_key
+    from gateway.signing.share_key import ensure_share_key
     from gateway.store.db import init_database
 
     refuse_demo_parts(settings)  # before any demo key is made
@@ -37,6 +38,8 @@ def _cmd_init(args: argparse.Namespace, settings: Settings) -> int:
     print(f"database ready: {_safe_url(url)}")
     key = load_signer_key(settings.signing, settings.data_dir)  # makes demo keys if none set
     print(f"signing key ready: {key.certificate.subject.rfc4514_string()}")
+    share_key = ensure_share_key(settings.share_key_file, settings.data_dir)
+    print(f"share code key ready: {share_key}")
     return 0
 
 

@@ -63,10 +63,12 @@ def _cmd_edoc_seal(args: argparse.Namespace, settings: Settings) -> int:
     from gateway.documents.batches import seal_session
     from gateway.documents.issue import DocumentIssuer
     from gateway.production import refuse_demo_parts
+    from gateway.runtime import verify_url_of
     from gateway.store.db import create_engine_for
 
     refuse_demo_parts(settings)
-    issuer = DocumentIssuer(_long_term_sealer(settings), lambda: datetime.now(UTC))
+    issuer = DocumentIssuer(_long_term_sealer(settings), lambda: datetime.now(UTC),
+                            verify_url=verify_url_of(settings))
     engine = create_engine_for(settings)
     try:
         done = seal_session(engine, issuer, args.session, concurrency=args.concurrency,

@@ -33,6 +33,12 @@ def _utc_now() -> datetime:
     return datetime.now(UTC)
 
 
+def verify_url_of(settings: Settings) -> str:
+    """The public verification page's address (RULES §14): ``verify_url``, or ``/verify``
+    beside the portal."""
+    return settings.verify_url or public_verify_url(settings.portal.public_url)
+
+
 def public_verify_url(portal_url: str) -> str:
     """``/verify`` on the portal's host: ``https://eksameni.gov.lv/portal/`` →
     ``https://eksameni.gov.lv/verify``."""
@@ -97,7 +103,7 @@ class Runtime:
     @property
     def verify_url(self) -> str:
         """The public verification page's address (RULES §14)."""
-        return self.settings.verify_url or public_verify_url(self.settings.portal.public_url)
+        return verify_url_of(self.settings)
 
     @classmethod
     def build(cls, settings: Settings) -> Runtime:
@@ -108,7 +114,8 @@ class Runtime:
             registry=RegistryClient(settings),
             signer=load_signer_key(settings.signing, settings.data_dir),
             # An e-seal's signing time is the real one, as is the validity of the keys sealing.
-            issuer=DocumentIssuer(load_sealer(settings.signing, settings.data_dir), _utc_now),
+            issuer=DocumentIssuer(load_sealer(settings.signing, settings.data_dir), _utc_now,
+                                  verify_url=verify_url_of(settings)),
             clock=clock_for(settings),
             prison=PrisonClient(settings),
         )

@@ -23,6 +23,7 @@ from gateway import metrics
 from gateway.documents.model import CertificateData, Institution, LanguageDocumentData, Part
 from gateway.documents.render import render_certificate, render_language_document
 from gateway.domain.documents import DocumentKind
+from gateway.domain.shares import certificate_link
 from gateway.signing.keys import SigningKey
 from gateway.signing.sealer import Sealer
 from gateway.store import documents as store
@@ -56,8 +57,10 @@ def _display(digits: str) -> str:
     return f"{digits[:6]}-{digits[6:]}"
 
 
-def printable(sources: Mapping[str, Any]) -> CertificateData | LanguageDocumentData:
-    """What is printed on the document, from its rows in the store."""
+def printable(sources: Mapping[str, Any], verify_url: str | None = None
+              ) -> CertificateData | LanguageDocumentData:
+    """What is printed on the document, from its rows in the store; a certificate carries the
+    public verification page with its number when ``verify_url`` is given (RULES §14)."""
     doc, person = sources["document"], sources["person"]
     if doc.kind != DocumentKind.CE_CERTIFICATE:
         return LanguageDocumentData(
@@ -90,6 +93,7 @@ def printable(sources: Mapping[str, Any]) -> CertificateData | LanguageDocumentD
         institution=None
         if institution is None
         else Institution(institution.name, institution.code),
+        verify_url=None if verify_url is None else certificate_link(verify_url, doc.number),
     )
 
 
@@ -102,8 +106,11 @@ def render(data: CertificateData | LanguageDocumentData) -> bytes:
 class DocumentIssuer:
     """Makes and keeps e-documents; one per process (the e-seal key is loaded once)."""
 
-    def __init__(self, eseal: SigningKey | Sealer, clock: Callable[[], datetime]) -> None:
+    def __init__(self, eseal: SigningKey | Sealer, clock: Callable[[], datetime], *,
+                 verify_url: str | None = None) -> None:
         self.sealer = eseal if isinstance(eseal, Sealer) else Sealer(eseal)
+        self.verify_url = verify_url
+        """The public verification page printed on new certificates (RULES §14)."""
         self.eseal = self.sealer.key
         self.clock = clock
         self.counters = IssueCounters()
@@ -127,7 +134,7 @@ class DocumentIssuer:
         (the first write wins); the e-document kept."""
         with engine.connect() as conn:
             sources = store.document_sources(conn, number)
-        pdf = render(printable(sources))
+        pdf = render(printable(sources, self.verify_url))
         now = self.clock()
         edoc = self.sealer.seal_pdf(f"{file_stem(number)}.pdf", pdf, now)
         with engine.begin() as conn:

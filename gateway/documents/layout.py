@@ -14,8 +14,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
+from typing import Any
 from xml.sax.saxutils import escape
 
+from reportlab.graphics.shapes import Drawing, Rect  # type: ignore[import-untyped]
 from reportlab.lib import colors  # type: ignore[import-untyped]
 from reportlab.lib.enums import TA_CENTER, TA_RIGHT  # type: ignore[import-untyped]
 from reportlab.lib.pagesizes import A4  # type: ignore[import-untyped]
@@ -33,7 +35,7 @@ from reportlab.platypus import (  # type: ignore[import-untyped]
     TableStyle,
 )
 
-from gateway.documents import wording
+from gateway.documents import qr, wording
 from gateway.documents.fonts import FontSet, RegisteredFonts, register_fonts
 
 INK = colors.HexColor("#1b2a4a")  # dark blue of headings and frame
@@ -51,6 +53,7 @@ CONTENT_LEFT = SIDE_MARGIN + FRAME_PADDING
 CONTENT_WIDTH = PAGE_WIDTH - 2 * CONTENT_LEFT
 LABEL_WIDTH = 52 * mm
 SEAL_WIDTH = 70 * mm
+QR_SIZE = 17 * mm
 
 # reportlab keeps process-wide mutable state (font subsets per document, the font registry);
 # one build at a time keeps concurrent requests from disturbing each other.
@@ -158,37 +161,52 @@ def details(rows: Sequence[tuple[wording.Bilingual, Paragraph]], st: Styles) -> 
     return table
 
 
-def closing(issued_on: date, st: Styles) -> Table:
-    """The date of issue on the left; on the right, where a signature would be, the e-seal."""
+def closing(issued_on: date, st: Styles, verify_url: str | None = None) -> Table:
+    """The date of issue on the left; on the right, where a signature would be, the e-seal;
+    with ``verify_url``, the public verification page (RULES §14) as a QR code between them
+    and as printed text under the date."""
     lv, en = wording.ISSUED_ON
     seal_lv, seal_en = wording.SEAL_BLOCK
-    table = Table(
-        [
-            [
-                st.bilingual((f"{lv}: {wording.format_date(issued_on)}", en), st.value),
-                st.bilingual_markup(
-                    f'<font name="{st.fonts.bold}">{text(wording.ISSUER[0])}</font><br/>'
-                    f"{text(seal_lv)}",
-                    seal_en,
-                    st.label_right,
-                ),
-            ]
-        ],
-        colWidths=[CONTENT_WIDTH - SEAL_WIDTH, SEAL_WIDTH],
+    issued: Any = st.bilingual((f"{lv}: {wording.format_date(issued_on)}", en), st.value)
+    seal = st.bilingual_markup(
+        f'<font name="{st.fonts.bold}">{text(wording.ISSUER[0])}</font><br/>'
+        f"{text(seal_lv)}",
+        seal_en,
+        st.label_right,
     )
-    table.setStyle(
-        TableStyle(
-            [
-                ("VALIGN", (0, 0), (-1, -1), "BOTTOM"),
-                ("FONTNAME", (0, 0), (-1, -1), st.fonts.regular),
-                ("LEFTPADDING", (0, 0), (0, 0), 0),
-                ("RIGHTPADDING", (-1, 0), (-1, 0), 0),
-                ("LINEABOVE", (-1, 0), (-1, 0), 0.6, INK),
-                ("TOPPADDING", (0, 0), (-1, -1), 4),
-            ]
-        )
-    )
+    style = [
+        ("VALIGN", (0, 0), (-1, -1), "BOTTOM"),
+        ("FONTNAME", (0, 0), (-1, -1), st.fonts.regular),
+        ("LEFTPADDING", (0, 0), (0, -1), 0),
+        ("RIGHTPADDING", (-1, 0), (-1, 0), 0),
+        ("LINEABOVE", (-1, 0), (-1, 0), 0.6, INK),
+        ("TOPPADDING", (0, 0), (-1, -1), 4),
+    ]
+    if verify_url is None:
+        table = Table([[issued, seal]], colWidths=[CONTENT_WIDTH - SEAL_WIDTH, SEAL_WIDTH])
+    else:  # the QR code beside the date; under both, the address it holds, printed
+        verify_lv, verify_en = wording.VERIFY
+        address = Paragraph(f"{text(verify_lv)} / {text(verify_en)}: {text(verify_url)}",
+                            st.footer)
+        qr_column = QR_SIZE + 6 * mm
+        table = Table([[issued, qr_drawing(verify_url), seal], [address, "", ""]],
+                      colWidths=[CONTENT_WIDTH - SEAL_WIDTH - qr_column, qr_column, SEAL_WIDTH])
+        style += [("SPAN", (0, 1), (-1, 1)), ("TOPPADDING", (0, 1), (-1, 1), 2)]
+    table.setStyle(TableStyle(style))
     return table
+
+
+def qr_drawing(url: str, size: float = QR_SIZE) -> Drawing:
+    """``url``'s QR code (segno's modules) drawn as black squares, ``size`` points wide."""
+    modules = qr.matrix(url)
+    step = size / len(modules)
+    drawing = Drawing(size, size)
+    for y, row in enumerate(modules):
+        for x, dark in enumerate(row):
+            if dark:
+                drawing.add(Rect(x * step, size - (y + 1) * step, step, step,
+                                 fillColor=colors.black, strokeColor=None, strokeWidth=0))
+    return drawing
 
 
 def build(story: list[Flowable], st: Styles, *, title: str, number: str) -> bytes:

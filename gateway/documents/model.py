@@ -69,6 +69,9 @@ class CertificateData:
     parts: tuple[Part, ...] = ()
     """The exam's parts in their official order; empty for an exam without parts."""
     cefr_level: str | None = None
+    verify_url: str | None = None
+    """The public verification page with this certificate's number (RULES §14), printed
+    with its QR code; none on certificates sealed before it was printed."""
     """``A1`` … ``C2`` for a language exam that grades one, otherwise ``None``."""
     institution: Institution | None = None
 

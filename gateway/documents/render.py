@@ -73,7 +73,8 @@ def render_certificate(data: CertificateData, fonts: FontSet = _DEFAULT_FONTS) -
     ]
     if data.cefr_level is not None:
         story += [Spacer(1, 5 * mm), _cefr(data.cefr_level, st)]
-    story += [Spacer(1, 7 * mm), closing(data.issued_on, st)]
+    gap = 7 * mm if data.verify_url is None else 4 * mm  # the QR code's row needs the room
+    story += [Spacer(1, gap), closing(data.issued_on, st, data.verify_url)]
     return build(story, st, title=data.title, number=data.number)
 
 

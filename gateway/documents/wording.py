@@ -39,6 +39,7 @@ LANGUAGE_TITLES: dict[DocumentKind, tuple[str, str, str]] = {
 }
 
 NUMBER: Bilingual = ("Nr.", "No.")
+VERIFY: Bilingual = ("Pārbaude ar turētāja kodu", "Verify with the holder's code")
 NAME: Bilingual = ("Vārds, uzvārds", "Name, surname")
 PERSONAL_CODE: Bilingual = ("Personas kods", "Personal code")
 EXAM: Bilingual = ("Eksāmens", "Examination")

@@ -35,9 +35,9 @@ BLUEPRINTS = (sign_in.pages, student.pages, school.pages, access_views.pages, sh
               verify.pages)
 """The portal's pages, by who may see them: anyone, a signed-in student, a school's staff,
 and the public verification page (RULES §14)."""
-OPEN_TO_ALL = frozenset({"static", "sign_in.language"}) | verify.ENDPOINTS
-"""What every country may reach: the stylesheet, the language switch and the public
-verification page (RULES §14: the Baltic-only rule is for the student portal)."""
+OPEN_TO_ALL = frozenset({"static"}) | verify.ENDPOINTS
+"""What every country may reach: the stylesheet and the public verification page (RULES §14:
+the Baltic-only rule is for the student portal), which switches its language itself."""
 
 
 def country_database_path(settings: PortalSettings, data_dir: Path) -> Path:

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, g, render_template, request, session
+from flask import Blueprint, g, render_template, request, session, url_for
 
 from gateway.portal.sign_in import check_form
 from gateway.portal.texts import LANGUAGES, school_year
@@ -44,8 +44,9 @@ def audit_client(country: str | None) -> str:
 @pages.get("/verify")
 def page() -> Any:
     _language()
-    return render_template("verify.html", number=request.args.get("number", "")[:64],
-                           code=request.args.get("code", "")[:64], result=None)
+    number = request.args.get("number", "")[:64]
+    return render_template("verify.html", number=number, code=request.args.get("code", "")[:64],
+                           result=None, switch_url=_switch(number))
 
 
 @pages.post("/verify")
@@ -61,4 +62,11 @@ def check() -> Any:
         runtime.engine, runtime.share_key, runtime.verify_guard, web_client(g.client), number,
         code, runtime.clock()), client=audit_client(country))
     return render_template("verify.html", number=number, code="", result=result,
-                           school_year=school_year)
+                           school_year=school_year, switch_url=_switch(number))
+
+
+def _switch(number: str) -> str:
+    """The language switch of this page: itself, in the other language (the portal's switch
+    is for the Baltic student portal only)."""
+    other = "en" if g.get("lang", "lv") == "lv" else "lv"
+    return url_for("verify.page", lang=other, number=number or None)

@@ -71,6 +71,22 @@ def test_foreign_clients_get_no_sign_in(stand: PortalStand) -> None:
             conn.close()
 
 
+def test_the_public_verification_page_is_open_to_every_country(stand: PortalStand) -> None:
+    """RULES §14: the Baltic-only rule is for the student portal, not for verification."""
+    url = urlsplit(stand.url)
+    for path in ("verify", "verify?number=2026/147296056270-FRA09&lang=en"):
+        conn = http.client.HTTPConnection(url.hostname or "", url.port, timeout=10,
+                                          source_address=(TRUSTED_PROXY, 0))
+        try:
+            conn.request("GET", url.path + path, headers={"X-Forwarded-For": US_CLIENT})
+            answer = conn.getresponse()
+            body = answer.read().decode()
+            assert answer.status == 200 and 'id="verify-form"' in body
+            assert "sign_in" not in body and "/login/" not in body
+        finally:
+            conn.close()
+
+
 def test_the_stylesheet_is_served_to_anyone(stand: PortalStand) -> None:
     url = urlsplit(stand.url)
     conn = http.client.HTTPConnection(url.hostname or "", url.port, timeout=10,

@@ -38,10 +38,11 @@ from tests.soap.helpers import expect_fault, payload
 VERIFIER = "LV/EDU/90000076669/LU"
 GUESSER = "LV/COM/40003000009/HR"
 CLERK = P.ALEKSEJS  # whoever sits at the verifier's keyboard
-SHARES = {"listDocuments": [PORTAL], "createShare": [PORTAL], "listShares": [PORTAL], "revokeShare": [PORTAL],
-          "getAccessLog": [PORTAL], "verifyShare": [VERIFIER, GUESSER],
+SHARES = {"listDocuments": [PORTAL], "createShare": [PORTAL], "listShares": [PORTAL],
+          "revokeShare": [PORTAL], "getAccessLog": [PORTAL], "verifyShare": [VERIFIER, GUESSER],
           "verifyCertificate": [VERIFIER, GUESSER]}
-STATUS = re.compile(r'<section class="card result" id="verify-result"[^>]*data-status="(\w+)"')
+STATUS = re.compile(
+    r'<section class="card result" id="verify-result"[^>]*data-status="(\w+)"')
 
 
 @pytest.fixture

@@ -25,7 +25,8 @@ from gateway.services.verification import VerificationStatus, VerifyLimit, verif
 from gateway.services.verify_guard import VerifyGuard, web_client, xroad_client
 from gateway.store.db import create_engine_from_url
 from gateway.store.documents import visible_documents
-from gateway.store.models import Document, Share, VerifyGuard as GuardRow
+from gateway.store.models import Document, Share
+from gateway.store.models import VerifyGuard as GuardRow
 from tests.databases import DEMO, prepare
 
 NOW = datetime(2026, 11, 28, 10, 0, tzinfo=UTC)
