@@ -65,18 +65,29 @@ def _forwarding_proxy(target_port: int) -> tuple[http.server.ThreadingHTTPServer
 
     class Forward(http.server.BaseHTTPRequestHandler):
         def do_GET(self) -> None:
+            self._forward("GET", None)
+
+        def do_POST(self) -> None:  # the public verification page's form (RULES §14)
+            length = int(self.headers.get("Content-Length") or 0)
+            self._forward("POST", self.rfile.read(min(length, 65536)))
+
+        def _forward(self, method: str, body: bytes | None) -> None:
             upstream = http.client.HTTPConnection("127.0.0.1", target_port, timeout=10,
                                                   source_address=(PROXY_SOURCE, 0))
+            headers = {"X-Forwarded-For": US_CLIENT}
+            for name in ("Cookie", "Content-Type"):
+                if self.headers.get(name):
+                    headers[name] = self.headers[name]
             try:
-                upstream.request("GET", self.path, headers={"X-Forwarded-For": US_CLIENT})
+                upstream.request(method, self.path, body=body, headers=headers)
                 answer = upstream.getresponse()
-                body = answer.read()
+                content = answer.read()
                 self.send_response(answer.status)
                 for name, value in answer.getheaders():
                     if name.lower() not in ("transfer-encoding", "connection"):
                         self.send_header(name, value)
                 self.end_headers()
-                self.wfile.write(body)
+                self.wfile.write(content)
             finally:
                 upstream.close()
 

@@ -225,3 +225,17 @@ def _shareable(gateway: Gateway) -> list[str]:
 
 def _valid(caller: Caller) -> Any:
     assert contract.body_schema().validate(payload(caller.last_response))
+
+
+def test_the_share_and_verification_pages_are_structured_for_screen_readers(
+        gateway: Gateway) -> None:
+    from tests.portal.test_accessibility import check_page
+
+    student = sign_in(gateway.portal, login_of(EMILS))
+    check_page(student.get(f"{gateway.portal.url}shares", timeout=10).text, "lv")
+    number, code, _link = make_share_on_portal(gateway, student)
+    check_page(student.get(f"{gateway.portal.url}shares", timeout=10).text, "lv")
+    german = visitor(DE_CLIENT)
+    check_page(german.get(f"{gateway.portal.url}verify", timeout=10).text, "lv")
+    check_page(verify_on_page(gateway, german, number, code).text, "lv")
+    check_page(german.get(f"{gateway.portal.url}verify?lang=en", timeout=10).text, "en")
