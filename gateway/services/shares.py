@@ -10,8 +10,9 @@ A **verifier** gives a certificate number and a share code (:func:`verify_share`
 ``valid`` / ``superseded`` / ``revoked`` / ``not_found`` and, when valid, the holder's name,
 exam, school year and total — never the personal code. A wrong code, an expired or revoked
 share, a code of another certificate: ``not_found``, the same answer, after the same database
-work (one lookup by the code's keyed hash, one certificate query, one name query, the
-failure counted). Failures feed the verification guard (:mod:`gateway.services.verify_guard`).
+work (one lookup by the code's keyed hash, the certificate by its number alone, its holder's
+name, the failure counted). Failures feed the verification guard
+(:mod:`gateway.services.verify_guard`).
 Each verification through a live share names its holder as the subject and the share in its
 documents, so that the one audit step records it where the holder's access log finds it.
 """
@@ -247,17 +248,20 @@ def verify_share(engine: Engine, key: bytes, guard: VerifyGuard, client: str, nu
     number = number.strip()[:64]
     code = codes.parse(code_text)
     computed = codes.keyed_hash(key, code if code is not None else _NO_CODE)
+    # The same statements and the same rows whatever is wrong with the code: the share by the
+    # code's hash, the certificate by its number alone, its holder's name.
     with reading(engine) as conn:
         found = store.lookup(conn, computed, number)
-        holder = found.holder if found is not None else _NOBODY
-        row = certificates.certificate(conn, number, holder, now)
-        name = store.holder_name(conn, holder)
+        published = certificates.published_certificate(conn, number, now)
+        name = store.holder_name(conn, published[1] if published else _NOBODY)
     matched = found is not None and codes.same_hash(found.code_hash, computed)
     usable = (matched and code is not None and found is not None and found.covers
-              and codes.live(found.expires_on, found.revoked, riga_date(now)))
-    if not usable or row is None or found is None:
+              and codes.live(found.expires_on, found.revoked, riga_date(now))
+              and published is not None and published[1] == found.holder)
+    if not usable or published is None or found is None:
         guard.failed(client)
         return ShareVerification(number, VerificationStatus.NOT_FOUND)
+    row = published[0]
     status = effective_status(row.imported_status, row.superseded_by, appeal_open=False)
     if status is CertificateStatus.REVOKED:
         return ShareVerification(number, VerificationStatus.REVOKED, holder=found.holder,

@@ -29,7 +29,7 @@ class VerifiedRow:
     total_percent: float
 
 
-_CERTIFICATE = (
+_PUBLISHED_CERTIFICATE = (
     select(
         Document.status,
         seen.superseded_by(),
@@ -37,25 +37,34 @@ _CERTIFICATE = (
         Exam.name,
         ExamSession.school_year,
         Result.total_percent,
+        Document.personal_code,
     )
     .join(ExamSession, ExamSession.code == Document.session_code)
     .join(Exam, Exam.code == Document.exam_code)
     .join(Result, seen.certifies(Document, Result))
     .where(
         Document.number == bindparam("number"),
-        Document.personal_code == bindparam("holder"),
         Document.kind == DocumentKind.CE_CERTIFICATE,
         seen.issued(),
         seen.published(),
         Result.passed.is_(True),
     )
 )
+_CERTIFICATE = _PUBLISHED_CERTIFICATE.where(Document.personal_code == bindparam("holder"))
 
 
 def certificate(conn: Connection, number: str, holder: str, now: datetime) -> VerifiedRow | None:
     """The certificate ``number`` if ``holder`` (11 digits) holds it and it is published."""
     row = conn.execute(_CERTIFICATE, dict(seen.at(now), number=number, holder=holder)).first()
-    return None if row is None else VerifiedRow(*row)
+    return None if row is None else VerifiedRow(*row[:-1])
+
+
+def published_certificate(conn: Connection, number: str, now: datetime
+                          ) -> tuple[VerifiedRow, str] | None:
+    """The published certificate ``number`` and its holder's 11 digits, whoever asks: for a
+    verification by share code (RULES §14), which reads the same rows whatever the code."""
+    row = conn.execute(_PUBLISHED_CERTIFICATE, dict(seen.at(now), number=number)).first()
+    return None if row is None else (VerifiedRow(*row[:-1]), str(row[-1]))
 
 
 _CALLS = (
