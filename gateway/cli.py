@@ -61,7 +61,7 @@ def _cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
     from gateway.demo.corrections import demo_document, load_demo_appeal
     from gateway.demo.shares import load_demo_shares
     from gateway.errors import ProductionRefused
-    from gateway.signing.share_key import load_share_key
+    from gateway.signing.share_key import load_share_key, share_key_exists
     from gateway.store.db import create_engine_for, init_database
     from gateway.store.importer import import_document
 
@@ -72,7 +72,10 @@ def _cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
     try:
         summary = import_document(engine, demo_document())
         load_demo_appeal(engine)
-        load_demo_shares(engine, load_share_key(settings.share_key_file, settings.data_dir))
+        if share_key_exists(settings.share_key_file, settings.data_dir):
+            load_demo_shares(engine, load_share_key(settings.share_key_file, settings.data_dir))
+        else:  # every command but init and serve works with what is there
+            print("no share key yet (gateway init makes it): the demo shares were not made")
     finally:
         engine.dispose()
     print("demo data loaded:", summary.describe())

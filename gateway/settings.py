@@ -215,7 +215,7 @@ class Settings(BaseSettings):
     share_key_file: Path | None = Field(
         None,
         description="The key (32+ random bytes) of the share codes' keyed hashes (RULES §14); "
-        "every instance on one database reads the same. Empty: data_dir/keys/share-code.key, "
+        "every instance on one database reads the same. Empty: data_dir/share-code.key, "
         "made on first use.",
     )
     verify_url: str | None = Field(

@@ -2,8 +2,9 @@
 client hashes: 32 random bytes in a file, made at set-up, never in git.
 
 ``share_key_file`` in the settings names it (``gateway init`` makes it when it is missing);
-without it the key is ``<data_dir>/keys/share-code.key``, made by ``gateway init`` or on first
-use (the file created exclusively, so that concurrent workers end up reading the same key).
+without it the key is ``<data_dir>/share-code.key`` (beside the database, not among the
+signing keys), made by ``gateway init`` or on first use (the file created exclusively, so
+that concurrent workers end up reading the same key).
 Every instance on one database must read the same key, or the codes made by one would not
 verify on another.
 """
@@ -20,7 +21,7 @@ KEY_BYTES = 32
 
 
 def share_key_path(configured: Path | None, data_dir: Path) -> Path:
-    return configured or data_dir / "keys" / "share-code.key"
+    return configured or data_dir / "share-code.key"
 
 
 def ensure_share_key(configured: Path | None, data_dir: Path) -> Path:
@@ -36,6 +37,10 @@ def ensure_share_key(configured: Path | None, data_dir: Path) -> Path:
             with os.fdopen(fd, "wb") as out:
                 out.write(secrets.token_bytes(KEY_BYTES))
     return path
+
+
+def share_key_exists(configured: Path | None, data_dir: Path) -> bool:
+    return share_key_path(configured, data_dir).exists()
 
 
 def load_share_key(configured: Path | None, data_dir: Path) -> bytes:
