@@ -3,7 +3,8 @@ shows or hands out results or certificates asked the same question about each, o
 PostgreSQL.
 
 The routes: EP181 ``getExamResults``, EP226 ``listDocuments`` and ``getDocument``, VIIS
-``getInstitutionResults`` and ``verifyCertificate`` through their service functions (what the
+``getInstitutionResults``, ``verifyCertificate`` and a share's ``verifyShare`` (RULES §14)
+through their service functions (what the
 SOAP operation table calls; the SOAP boundary adds no filter, and ``tests/soap`` asks it over
 HTTP), and the portal's pages — the student's results and download, the school's list, ZIP,
 single download and report workbook — through the Flask app, as a browser would ask them. The
@@ -33,18 +34,21 @@ from sqlalchemy import desc, insert, select
 from gateway.documents.issue import file_stem
 from gateway.documents.workbook import HEADER_ROW
 from gateway.domain.age import riga_date
+from gateway.domain.mandate import Reason
 from gateway.domain.personal_code import PersonalCode, parse_personal_code
-from gateway.errors import DocumentNotAvailable, DocumentNotFound
+from gateway.errors import DocumentNotAvailable, DocumentNotFound, InvalidShare
 from gateway.portal.app import create_portal
 from gateway.portal.texts import TEXTS
 from gateway.registry.fixture import load_fixture
 from gateway.registry.server import RunningSimulator
 from gateway.registry.simulator import start_simulator
 from gateway.runtime import Runtime
+from gateway.services import shares
 from gateway.services.documents import get_document, list_documents
 from gateway.services.report import institution_results
 from gateway.services.results import exam_results
 from gateway.services.verification import VerifyLimit, verify_certificate
+from gateway.services.verify_guard import VerifyGuard
 from gateway.store import sessions
 from gateway.store.importer import import_document
 from gateway.store.models import Appeal, AuditRecord
@@ -63,6 +67,7 @@ STAFF = "12047512344"  # the school administrator signed in (the e-journal vouch
 
 V, UA, SUP, REV = "valid", "under_appeal", "superseded", "revoked"
 OK, NF, NA = "ok", "not_found", "not_available"
+RF = "refused"  # the holder may not share it: not shown to them by EP226, or not downloadable
 T, F = True, False
 
 
@@ -92,39 +97,40 @@ ROUTES = (
     "report",  # the school's report workbook (selection date: today) has the result's row
     "viis",    # getInstitutionResults (the same question over X-Road) has it
     "verify",  # verifyCertificate with number and holder
+    "share",   # the holder shares it (RULES §14) and verifyShare answers: status, or refused
 )
 MATRIX: list[tuple[Case, tuple[Any, ...]]] = [
-    # case                                                 ep181 list get portal link rows p_dl s_list s_zip s_one report viis verify  # noqa: E501
+    # case                                                 ep181 list get portal link rows p_dl s_list s_zip s_one report viis verify share  # noqa: E501
     (Case("unpublished, a second before its instant", "FUT", "E01", "2026/S-FUT"),
-     (F, None, NF, None, F, 0, 404, None, F, 404, F, F, NF)),
+     (F, None, NF, None, F, 0, 404, None, F, 404, F, F, NF, RF)),
     (Case("published at this very instant", "NOW", "E02", "2026/S-NOW"),
-     (T, V, OK, V, T, 1, 200, V, T, 200, T, T, V)),
+     (T, V, OK, V, T, 1, 200, V, T, 200, T, T, V, V)),
     (Case("EP181: school year 2009/2010", "Y2009", "E03", "2010/S-Y2009"),
-     (F, None, NF, None, F, 0, 404, V, T, 200, T, T, V)),
+     (F, None, NF, None, F, 0, 404, V, T, 200, T, T, V, RF)),
     (Case("EP181: school year 2010/2011", "Y2010", "E04", "2011/S-Y2010"),
-     (T, None, NF, None, F, 0, 404, V, T, 200, T, T, V)),
+     (T, None, NF, None, F, 0, 404, V, T, 200, T, T, V, RF)),
     (Case("EP226: issued 2022-12-31", "Y2022", "E05", "2022/S-1231"),
-     (T, None, NF, None, F, 0, 404, V, T, 200, T, T, V)),
+     (T, None, NF, None, F, 0, 404, V, T, 200, T, T, V, RF)),
     (Case("EP226: issued 2023-01-01", "Y2022", "E06", "2023/S-0101"),
-     (T, V, OK, None, F, 0, 404, V, T, 200, T, T, V)),
+     (T, V, OK, None, F, 0, 404, V, T, 200, T, T, V, V)),
     (Case("portal: published 6 months + 1 minute ago", "OLD", "E07", "2026/S-OLD"),
-     (T, V, OK, None, F, 0, 404, V, T, 200, T, T, V)),
+     (T, V, OK, None, F, 0, 404, V, T, 200, T, T, V, V)),
     (Case("portal: published 6 months - 1 minute ago", "YOUNG", "E08", "2026/S-YOUNG"),
-     (T, V, OK, V, T, 1, 200, V, T, 200, T, T, V)),
+     (T, V, OK, V, T, 1, 200, V, T, 200, T, T, V, V)),
     (Case("revoked", "MAIN", "E09", "2026/S-REV"),
-     (T, REV, NA, REV, F, 1, 404, REV, F, 404, T, T, REV)),
+     (T, REV, NA, REV, F, 1, 404, REV, F, 404, T, T, REV, RF)),
     (Case("superseded", "MAIN", "E10", "2026/S-SUP"),
-     (T, SUP, NA, None, F, 1, 404, SUP, F, 404, T, T, SUP)),
+     (T, SUP, NA, None, F, 1, 404, SUP, F, 404, T, T, SUP, RF)),
     (Case("its successor", "MAIN", "E10", "2026/S-SUP-2"),
-     (T, V, OK, V, T, 1, 200, V, T, 200, T, T, V)),
+     (T, V, OK, V, T, 1, 200, V, T, 200, T, T, V, V)),
     (Case("under appeal", "MAIN", "E11", "2026/S-APL"),
-     (T, UA, OK, UA, T, 1, 200, UA, T, 200, T, T, V)),
+     (T, UA, OK, UA, T, 1, 200, UA, T, 200, T, T, V, V)),
     (Case("another school's student", "MAIN", "E12", "2026/S-OTH", OTHER),
-     (T, V, OK, V, T, 1, 200, None, F, 404, F, F, V)),
+     (T, V, OK, V, T, 1, 200, None, F, 404, F, F, V, V)),
     (Case("not passed (a certificate in error)", "MAIN", "E13", "2026/S-FAIL"),
-     (F, None, NF, None, F, 1, 404, None, F, 404, T, T, NF)),
+     (F, None, NF, None, F, 1, 404, None, F, 404, T, T, NF, RF)),
     (Case("a certificate dated tomorrow (Riga)", "MAIN", "E14", "2026/S-TOMORROW"),
-     (T, None, NF, None, F, 1, 404, None, F, 404, T, T, NF)),
+     (T, None, NF, None, F, 1, 404, None, F, 404, T, T, NF, RF)),
 ]
 SESSIONS = {  # code: (school year, publication instant)
     "FUT": ("2026/2027", NOW + timedelta(seconds=1)),
@@ -346,11 +352,24 @@ def _verify(w: World, c: Case) -> str:
                               c.number, c.holder, NOW).status.value
 
 
+def _share(w: World, c: Case) -> str:
+    holder = shares.Holder(c.holder, Reason.SELF, None)
+    try:
+        made = shares.create_share(w.runtime.engine, SHARE_KEY, holder, c.holder, [c.number],
+                                   TODAY + timedelta(days=30), NOW, verify_url="https://x/verify")
+    except InvalidShare:
+        return RF
+    guard = VerifyGuard(w.runtime.engine, SHARE_KEY, lambda: NOW)
+    return shares.verify_share(w.runtime.engine, SHARE_KEY, guard, f"matrix\0{c.number}",
+                               c.number, made.display_code, NOW).status.value
+
+
 ASK: dict[str, Callable[[World, Case], Any]] = {
     "ep181": _ep181, "list": _list, "get": _get, "portal": _portal, "link": _link,
     "rows": _rows, "p_dl": _p_dl, "s_list": _s_list, "s_zip": _s_zip, "s_one": _s_one,
-    "report": _report, "viis": _viis, "verify": _verify,
+    "report": _report, "viis": _viis, "verify": _verify, "share": _share,
 }
+SHARE_KEY = b"route-matrix-share-key-012345678"
 
 
 def test_the_table_asks_every_route() -> None:
