@@ -239,3 +239,10 @@ def test_the_share_and_verification_pages_are_structured_for_screen_readers(
     check_page(german.get(f"{gateway.portal.url}verify", timeout=10).text, "lv")
     check_page(verify_on_page(gateway, german, number, code).text, "lv")
     check_page(german.get(f"{gateway.portal.url}verify?lang=en", timeout=10).text, "en")
+
+
+def test_a_minor_student_may_not_share_on_the_portal(gateway: Gateway) -> None:
+    minor = sign_in(gateway.portal, login_of(P.ANNA))
+    page = minor.get(f"{gateway.portal.url}shares", timeout=10)
+    assert page.status_code == 403 and "Tikai pilngadīgiem" in page.text
+    assert 'id="share-form"' not in page.text
