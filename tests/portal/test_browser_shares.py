@@ -72,9 +72,11 @@ def verify_in(driver: WebDriver, code: str | None = None) -> str:
         field = driver.find_element(By.ID, "code")
         field.clear()
         field.send_keys(code)
+    page = driver.find_element(By.TAG_NAME, "html")
     driver.find_element(By.ID, "verify").click()
-    WebDriverWait(driver, 20).until(expected_conditions.presence_of_element_located(
-        (By.TAG_NAME, "h1")))
+    wait = WebDriverWait(driver, 20)
+    wait.until(expected_conditions.staleness_of(page))  # the answer, not the form's page
+    wait.until(expected_conditions.presence_of_element_located((By.TAG_NAME, "h1")))
     found = driver.find_elements(By.ID, "verify-result")
     return found[0].get_attribute("data-status") or "" if found else ""
 
