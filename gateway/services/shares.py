@@ -44,8 +44,6 @@ from gateway.store.documents import visible_document, visible_documents
 
 MAX_CERTIFICATES = 20
 _HOLDER_REASONS = (Reason.SELF, Reason.PARENT_WITH_CUSTODY, Reason.GUARDIAN_OF_MINOR)
-_NOBODY = "00000000000"
-"""Looked up when no share matched, so that a wrong code costs the same queries as a right one."""
 _NO_CODE = "2" * codes.LENGTH
 
 
@@ -253,12 +251,12 @@ def verify_share(engine: Engine, key: bytes, guard: VerifyGuard, client: str, nu
     with reading(engine) as conn:
         found = store.lookup(conn, computed, number)
         published = certificates.published_certificate(conn, number, now)
-        name = store.holder_name(conn, published[1] if published else _NOBODY)
-    matched = found is not None and codes.same_hash(found.code_hash, computed)
-    usable = (matched and code is not None and found is not None and found.covers
-              and codes.live(found.expires_on, found.revoked, riga_date(now))
+        name = store.holder_name(conn, published[1] if published else found.holder)
+    matched = codes.same_hash(found.code_hash, computed)  # the stand-in's matches no code
+    usable = (matched and code is not None and found.share_id != store.NO_SHARE
+              and found.covers and codes.live(found.expires_on, found.revoked, riga_date(now))
               and published is not None and published[1] == found.holder)
-    if not usable or published is None or found is None:
+    if not usable or published is None:
         guard.failed(client)
         return ShareVerification(number, VerificationStatus.NOT_FOUND)
     row = published[0]

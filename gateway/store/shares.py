@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import Connection, bindparam, insert, literal, select, update
+from sqlalchemy import Connection, Date, String, bindparam, func, insert, literal, select, update
 
 from gateway.store.models import AuditRecord, Person, Share, ShareCertificate
 
@@ -80,27 +80,36 @@ def revoke(conn: Connection, holder: str, share_id: int, now: datetime) -> bool:
     return True
 
 
-_ONE = select(literal(1).label("one")).subquery()
+_WANTED = select(bindparam("code_hash", type_=String(64)).label("wanted")).subquery()
+NO_SHARE = 0
+"""The id of the stand-in row a code without a share finds: no share has it."""
+_NONE_HASH = "0" * 64
+_NONE_HOLDER = "00000000000"  # no valid personal code (no 0th month)
+_NONE_DAY = date(1970, 1, 1)
+_ID = func.coalesce(Share.id, NO_SHARE)
 _LOOKUP = (
-    select(Share.id, Share.code_hash, Share.holder_code, Share.expires_on,
+    select(_ID,
+           func.coalesce(Share.code_hash, _NONE_HASH),
+           func.coalesce(Share.holder_code, _NONE_HOLDER),
+           func.coalesce(Share.expires_on, literal(_NONE_DAY, Date())),
            Share.revoked_at.is_not(None),
            select(ShareCertificate.share_id)
-           .where(ShareCertificate.share_id == Share.id,
+           .where(ShareCertificate.share_id == _ID,
                   ShareCertificate.document_number == bindparam("number"))
            .exists())
-    .select_from(_ONE)
-    .outerjoin(Share, Share.code_hash == bindparam("code_hash"))
+    .select_from(_WANTED)
+    .outerjoin(Share, Share.code_hash == _WANTED.c.wanted)
 )
-"""One row whether or not a share has the hash (its columns empty when none has): a miss costs
-what a hit costs."""
+"""Exactly one row, of the same types, whether or not a share has the hash: a code without a
+share finds a stand-in (id :data:`NO_SHARE`, a hash nobody's code has, no holder, a day long
+past), so that a miss reads, converts and probes what a hit does."""
 
 
-def lookup(conn: Connection, code_hash: str, number: str) -> Found | None:
-    """The share whose code has ``code_hash``, and whether it names certificate ``number``."""
+def lookup(conn: Connection, code_hash: str, number: str) -> Found:
+    """The share whose code has ``code_hash`` (or the stand-in, ``share_id`` :data:`NO_SHARE`),
+    and whether it names certificate ``number``."""
     sid, stored, holder, expires, revoked, covers = conn.execute(
         _LOOKUP, {"code_hash": code_hash, "number": number}).one()
-    if sid is None:
-        return None
     return Found(int(sid), str(stored), str(holder), expires, bool(revoked), bool(covers))
 
 
