@@ -37,14 +37,14 @@ from gateway.domain.personal_code import PersonalCode, parse_personal_code
 from gateway.errors import DocumentNotAvailable, DocumentNotFound
 from gateway.portal.app import create_portal
 from gateway.portal.texts import TEXTS
-from gateway.registry.fixture import load_fixture
-from gateway.registry.server import RunningSimulator
-from gateway.registry.simulator import start_simulator
 from gateway.runtime import Runtime
 from gateway.services.documents import get_document, list_documents
 from gateway.services.report import institution_results
 from gateway.services.results import exam_results
 from gateway.services.verification import VerifyLimit, verify_certificate
+from gateway.simulators.register import start_simulator
+from gateway.simulators.register_fixture import load_fixture
+from gateway.simulators.register_server import RunningSimulator
 from gateway.store import sessions
 from gateway.store.importer import import_document
 from gateway.store.models import Appeal, AuditRecord

@@ -33,8 +33,8 @@ from gateway.registry.failure import (
     RegisterFault,
     UnexpectedStatus,
 )
-from gateway.registry.server import RunningSimulator
 from gateway.registry.transport import ContractOnlyTransport
+from gateway.simulators.register_server import RunningSimulator
 from gateway.xmlsafe import UnsafeXML
 from tests.registry import people as p
 from tests.registry.conftest import DATA, REGISTER, US, make_settings
