@@ -172,7 +172,7 @@ def _cmd_verify(args: argparse.Namespace, settings: Settings) -> int:
 def _cmd_report(args: argparse.Namespace, settings: Settings) -> int:
     from datetime import UTC, date, datetime
 
-    from gateway.documents.workbook import write_workbook
+    from gateway.reports.workbook import write_workbook
     from gateway.services.report import institution_results
     from gateway.store.db import create_engine_for
 

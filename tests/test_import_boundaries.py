@@ -121,3 +121,72 @@ def test_the_source_check_sees_an_import_inside_a_function() -> None:
     assert imports_outside(source) == [
         "gateway.demo", "gateway.simulators", "gateway.simulators.register"]
     assert imports_outside(source, module_level_only=True) == []
+
+
+# The packages of gateway/ and which import which (any import, at module level or inside a
+# function). Two packages that import each other are one tangle: issue 22's "services ↔
+# documents" cycle (the report's workbook, a document, importing the report's service) was one.
+
+
+def package_of(module: str) -> str | None:
+    """``gateway.X`` of a module in the package ``gateway/X/``; ``None`` for a top module."""
+    parts = module.split(".")
+    if len(parts) >= 2 and (GATEWAY / parts[1] / "__init__.py").exists():
+        return f"gateway.{parts[1]}"
+    return None
+
+
+def imported_modules(source: str) -> set[str]:
+    found: set[str] = set()
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Import):
+            found |= {a.name for a in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            found |= {f"{node.module}.{a.name}" for a in node.names} | {node.module}
+    return {name for name in found if name.startswith("gateway.")}
+
+
+def package_graph(sources: dict[str, str]) -> dict[str, dict[str, set[str]]]:
+    """For each package, the packages its modules import, with the importing modules."""
+    graph: dict[str, dict[str, set[str]]] = {}
+    for module, source in sources.items():
+        here = package_of(module)
+        if here is None:
+            continue
+        for name in imported_modules(source):
+            there = package_of(name)
+            if there is not None and there != here:
+                graph.setdefault(here, {}).setdefault(there, set()).add(module)
+    return graph
+
+
+def mutual_imports(graph: dict[str, dict[str, set[str]]]) -> list[str]:
+    return sorted(
+        f"{a} ({', '.join(sorted(graph[a][b]))}) <-> {b} ({', '.join(sorted(graph[b][a]))})"
+        for a in graph for b in graph[a] if a < b and a in graph.get(b, {}))
+
+
+def gateway_sources() -> dict[str, str]:
+    return {module_name(p): p.read_text(encoding="utf-8") for p in GATEWAY.rglob("*.py")}
+
+
+def test_no_two_packages_import_each_other() -> None:
+    graph = package_graph(gateway_sources())
+    assert "gateway.documents" in graph["gateway.services"]  # the services issue documents
+    assert mutual_imports(graph) == []
+
+
+def test_documents_and_reports_import_no_service() -> None:
+    graph = package_graph(gateway_sources())
+    assert "gateway.services" not in graph["gateway.documents"]
+    assert "gateway.services" not in graph["gateway.reports"]
+    assert "gateway.reports" in graph["gateway.services"]
+
+
+def test_the_graph_sees_the_old_cycle() -> None:
+    # The workbook as it was, under gateway/documents/, importing the report's service.
+    sources = gateway_sources()
+    sources["gateway.documents.workbook"] = "from gateway.services.report import MAX_PAGE\n"
+    assert mutual_imports(package_graph(sources)) == [
+        "gateway.documents (gateway.documents.workbook) <-> gateway.services "
+        "(gateway.services.documents, gateway.services.school, gateway.services.student)"]

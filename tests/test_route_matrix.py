@@ -31,12 +31,12 @@ from openpyxl import load_workbook
 from sqlalchemy import desc, insert, select
 
 from gateway.documents.issue import file_stem
-from gateway.documents.workbook import HEADER_ROW
 from gateway.domain.age import riga_date
 from gateway.domain.personal_code import PersonalCode, parse_personal_code
 from gateway.errors import DocumentNotAvailable, DocumentNotFound
 from gateway.portal.app import create_portal
 from gateway.portal.texts import TEXTS
+from gateway.reports.workbook import HEADER_ROW
 from gateway.runtime import Runtime
 from gateway.services.documents import get_document, list_documents
 from gateway.services.report import institution_results

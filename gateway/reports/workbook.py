@@ -22,7 +22,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
 from gateway.domain.age import RIGA
-from gateway.services.report import InstitutionResults
+from gateway.reports.institution import InstitutionReport
 
 TITLE = "Reflektantu un absolventu eksāmenu un pārbaudījumu rezultāti"
 EDUCATION = {"basic": "Iegūta pamatizglītība", "secondary": "Iegūta vispārējā vidējā izglītība"}
@@ -57,7 +57,7 @@ def _display(digits: str) -> str:
     return f"{digits[:6]}-{digits[6:]}"
 
 
-def part_columns(report: InstitutionResults) -> list[tuple[str, str]]:
+def part_columns(report: InstitutionReport) -> list[tuple[str, str]]:
     """(exam code, part name) of every part column, by exam code, each exam's parts in order."""
     seen: dict[tuple[str, str], None] = {}
     for row in sorted(report.rows, key=lambda r: r.exam_code):
@@ -66,7 +66,7 @@ def part_columns(report: InstitutionResults) -> list[tuple[str, str]]:
     return list(seen)
 
 
-def write_workbook(report: InstitutionResults, out: Path | IO[bytes],
+def write_workbook(report: InstitutionReport, out: Path | IO[bytes],
                    generated_at: datetime) -> int:
     """Write the report to ``out``; the number of result rows written."""
     workbook = Workbook(write_only=True)
