@@ -22,6 +22,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
 from gateway.domain.age import RIGA
+from gateway.domain.personal_code import display
 from gateway.reports.institution import InstitutionReport
 
 TITLE = "Reflektantu un absolventu eksāmenu un pārbaudījumu rezultāti"
@@ -51,10 +52,6 @@ def _cell(ws: WriteOnlyWorksheet, value: Any, *, font: Font | None = None,
         cell.fill = fill
         cell.alignment = Alignment(wrap_text=True, vertical="top")
     return cell
-
-
-def _display(digits: str) -> str:
-    return f"{digits[:6]}-{digits[6:]}"
 
 
 def part_columns(report: InstitutionReport) -> list[tuple[str, str]]:
@@ -105,7 +102,7 @@ def write_workbook(report: InstitutionReport, out: Path | IO[bytes],
             scores[position[(row.exam_code, name)]] = _cell(ws, percent / 100,
                                                              number_format=PERCENT)
         ws.append([
-            _display(row.personal_code), row.given_name, row.family_name, row.exam_name,
+            display(row.personal_code), row.given_name, row.family_name, row.exam_name,
             row.exam_code, row.school_year, row.session_code,
             _cell(ws, row.total_percent / 100, number_format=PERCENT),
             row.cefr_level or "", "jā" if row.passed else "nē", *scores,
