@@ -13,7 +13,7 @@ from typing import Any
 from flask import Flask, Response, g, request, session
 
 from gateway.domain.personal_code import display
-from gateway.portal import access_views, school, sign_in, student
+from gateway.portal import school, sign_in, student
 from gateway.portal.auth import register_providers
 from gateway.portal.cookie import SealedCookieSessionInterface
 from gateway.portal.geo import CountryDatabase, client_address, networks
@@ -33,7 +33,7 @@ from gateway.store import sessions
 log = logging.getLogger(__name__)
 
 
-BLUEPRINTS = (sign_in.pages, student.pages, school.pages, access_views.pages)
+BLUEPRINTS = (sign_in.pages, student.pages, school.pages)
 """The portal's pages, by who may see them: anyone, a signed-in student, a school's staff."""
 
 

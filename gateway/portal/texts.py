@@ -84,7 +84,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "school_only_text": "Šī lapa pieejama tikai skolas administratoram, kas pieslēdzies ar "
         "skolas e-žurnāla kontu.",
         "contact": "Jautājumi: atbalsts@visc.gov.lv, tālr. 66051908",
-        # "Kas skatījās manus datus" (RULES §13; gateway/portal/access_views.py)
+        # "Kas skatījās manus datus" (RULES §13; gateway/portal/student.py)
         "access_title": "Kas skatījās manus datus",
         "access_link": "Kas skatījās manus datus",
         "access_note": "Katra piekļuve jūsu datiem pēdējo {days} dienu laikā: kad, ar kuru "
@@ -188,7 +188,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "school_only_text": "This page is only for a school administrator signed in with a "
         "school e-journal account.",
         "contact": "Questions: atbalsts@visc.gov.lv, phone 66051908",
-        # "Who looked at my data" (RULES §13; gateway/portal/access_views.py)
+        # "Who looked at my data" (RULES §13; gateway/portal/student.py)
         "access_title": "Who looked at my data",
         "access_link": "Who looked at my data",
         "access_note": "Every access to your data within the last {days} days: when, through "
