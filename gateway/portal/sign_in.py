@@ -1,5 +1,6 @@
 """The portal's public pages (RULES §11): home with the e-journal sign-in, the e-journal's
-callback, sign-out and the language switch."""
+callback, sign-out and the language switch; and the public verification page (RULES §14),
+the one page open to every country."""
 
 from __future__ import annotations
 
@@ -14,9 +15,11 @@ from gateway.errors import FormExpired, SignInRefused, SignInUnavailable
 from gateway.portal.auth import SignInFailed, finish_sign_in, redirect_uri
 from gateway.portal.security import CSRF_FIELD, csrf_valid
 from gateway.portal.settings import Provider
-from gateway.portal.texts import LANGUAGES
+from gateway.portal.texts import LANGUAGES, school_year
 from gateway.portal.web import signed_in, wall_clock, web
 from gateway.registry.redact import pseudonym
+from gateway.services import shares
+from gateway.services.verify_guard import web_client
 from gateway.store import sessions
 
 log = logging.getLogger(__name__)
@@ -100,8 +103,8 @@ def logout() -> Any:
     return redirect(url_for("sign_in.home", signed_out="1"))
 
 
-_BACK = {"results": "student.results", "school": "school.home", "shares": "shares.page",
-         "verify": "verify.page"}
+_BACK = {"results": "student.results", "school": "school.home",
+         "shares": "student.shares_page"}
 
 
 @pages.get("/lang/<lang>")
@@ -110,3 +113,56 @@ def language(lang: str) -> Any:
         session["lang"] = lang
         g.lang = lang
     return redirect(url_for(_BACK.get(request.args.get("next", ""), "sign_in.home")))
+
+
+# -- the public verification page (RULES §14): anyone, from any country, no sign-in ----------
+
+VERIFY_SERVICE = "portal.verify"
+PUBLIC_PAGE = "public page"
+EVERY_COUNTRY = frozenset({"sign_in.verify", "sign_in.verify_check"})
+"""The endpoints the Baltic-only rule of RULES §11 does not apply to."""
+
+
+def _verify_language() -> None:
+    """This page switches its own language (the portal's switch is for the Baltic portal)."""
+    lang = request.args.get("lang")
+    if lang in LANGUAGES:
+        session["lang"] = lang
+        g.lang = lang
+
+
+def _verify_switch(number: str) -> str:
+    other = "en" if g.get("lang", "lv") == "lv" else "lv"
+    return url_for("sign_in.verify", lang=other, number=number or None)
+
+
+def verify_client(country: str | None) -> str:
+    """The audit record's client of a verification on this page: "public page (LV)"."""
+    return f"{PUBLIC_PAGE} ({country or '??'})"
+
+
+@pages.get("/verify")
+def verify() -> Any:
+    """The form; a share's link fills in the number and the code."""
+    _verify_language()
+    number = request.args.get("number", "")[:64]
+    return render_template("verify.html", number=number, code=request.args.get("code", "")[:64],
+                           result=None, switch_url=_verify_switch(number))
+
+
+@pages.post("/verify")
+def verify_check() -> Any:
+    """A verification: the web client held to the guard, audited with its country."""
+    _verify_language()
+    check_form()
+    portal = web()
+    runtime = portal.runtime
+    number = request.form.get("number", "")[:64]
+    code = request.form.get("code", "")[:64]
+    country = portal.countries.country(g.client) if portal.countries else None
+    result = portal.decide(VERIFY_SERVICE, None, lambda: shares.verify_share(
+        runtime.engine, runtime.share_key, runtime.verify_guard, web_client(g.client), number,
+        code, runtime.clock()), client=verify_client(country))
+    return render_template("verify.html", number=number, code="", result=result,
+                           school_year=school_year, switch_url=_verify_switch(number))
+

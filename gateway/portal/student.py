@@ -1,24 +1,43 @@
-"""The signed-in student's pages (RULES §11): their results of the last six months and the
-certificate download. Each view reads its input, decides through the services floor
-(:mod:`gateway.services.student`) and the one audit step (:meth:`Web.decide`), and renders."""
+"""The signed-in student's pages (RULES §11): their results of the last six months, the
+certificate download, "Kas skatījās manus datus" / "Who looked at my data" (RULES §13) and
+"Kopīgot sertifikātu" / "Share a certificate" (RULES §14: the adult student's shares, each with
+every use, made and revoked here). Each view reads its input, decides through the services
+floor (:mod:`gateway.services.student`, :mod:`gateway.services.access_log`,
+:mod:`gateway.services.shares`) and the one audit step (:meth:`Web.decide`), and renders."""
 
 from __future__ import annotations
 
 import functools
 from collections.abc import Callable
+from datetime import date, timedelta
 from typing import Any
 
 from flask import Blueprint, Response, g, redirect, render_template, request, session, url_for
 
+from gateway.documents import qr
 from gateway.documents.issue import EDOC_MIME
+from gateway.domain import shares as codes
+from gateway.domain.age import RIGA, riga_date
+from gateway.domain.personal_code import parse_personal_code
+from gateway.errors import InvalidShare, ShareNotFound
+from gateway.portal.sign_in import check_form
 from gateway.portal.texts import school_year
 from gateway.portal.web import signed_in, web
-from gateway.services import student
+from gateway.services import shares, student
+from gateway.services.access_log import MAX_DAYS, Period, own_access_log
+from gateway.store.access_log import PageToken
 
 pages = Blueprint("student", __name__)
 
 RESULTS_SERVICE = "portal.results"
 DOWNLOAD_SERVICE = "portal.certificate"
+ACCESS_LOG_SERVICE = "portal.access_log"
+ACCESS_LOG_DAYS = MAX_DAYS - 35
+"""How far back the access log page looks: a year (within ``getAccessLog``'s longest period)."""
+ACCESS_LOG_PAGE_SIZE = 50
+SHARES_SERVICE = "portal.shares"
+SHARE_CREATE_SERVICE = "portal.share_create"
+SHARE_REVOKE_SERVICE = "portal.share_revoke"
 
 
 def student_only(view: Callable[[str], Any]) -> Callable[[], Any]:
@@ -66,3 +85,96 @@ def certificate(digits: str) -> Any:
         portal.runtime.engine, portal.runtime.issuer, digits, number, portal.runtime.clock()),
         subject=digits)
     return attachment(found.content, EDOC_MIME, found.file_name)
+
+
+def _access_log_token(value: str | None) -> PageToken | None:
+    """The "older" link's token; anything else is the first page."""
+    if not value:
+        return None
+    try:
+        return PageToken.decode(value[:40])
+    except ValueError:
+        return None
+
+
+@pages.get("/access-log")
+@student_only
+def access_log(digits: str) -> Any:
+    """The signed-in student's own access log of the last :data:`ACCESS_LOG_DAYS` Riga days,
+    newest first, a page at a time (``?page=`` the token of the "older" link): the same reading
+    ``getAccessLog`` and ``gateway audit`` use. Only one's own data: the page takes no personal
+    code, and shows none."""
+    portal = web()
+    runtime = portal.runtime
+    today = riga_date(runtime.clock())
+    shown = portal.decide(ACCESS_LOG_SERVICE, digits, lambda: own_access_log(
+        runtime.engine, runtime.settings.client_kinds, parse_personal_code(digits),
+        Period(today - timedelta(ACCESS_LOG_DAYS - 1), today), page_size=ACCESS_LOG_PAGE_SIZE,
+        page=_access_log_token(request.args.get("page"))), subject=digits)
+    return render_template("access_log.html", entries=shown.entries, next_token=shown.next_page,
+                           riga=RIGA, days=ACCESS_LOG_DAYS,
+                           provider=portal.provider(session.get("provider", "")))
+
+
+def _holder(digits: str) -> shares.Holder:
+    """The signed-in student as the holder of their shares: an adult (RULES §14)."""
+    runtime = web().runtime
+    return shares.signed_in_holder(runtime.access, parse_personal_code(digits), runtime.clock())
+
+
+def _shares_page(digits: str, made: shares.ShareMade | None = None) -> Any:
+    """The shares page: the list (decided and audited) and, just made, the new share's code."""
+    portal = web()
+    runtime = portal.runtime
+    listed = portal.decide(SHARES_SERVICE, digits, lambda: shares.list_shares(
+        runtime.engine, _holder(digits), runtime.clock()), subject=digits)
+    today = riga_date(runtime.clock())
+    latest = codes.latest_expiry(today)
+    return render_template(
+        "shares.html", listed=listed, made=made, riga=RIGA, school_year=school_year,
+        qr_svg=qr.svg(made.link, title=made.display_code) if made else None, today=today,
+        latest=latest, default_expiry=min(today + timedelta(days=90), latest),
+        next_page="shares", provider=portal.provider(session.get("provider", "")))
+
+
+@pages.get("/shares")
+@student_only
+def shares_page(digits: str) -> Any:
+    return _shares_page(digits)
+
+
+def _last_day(value: str | None) -> date:
+    try:
+        return date.fromisoformat((value or "")[:10])
+    except ValueError:
+        raise InvalidShare("date") from None
+
+
+@pages.post("/shares")
+@student_only
+def share_create(digits: str) -> Any:
+    check_form()
+    portal = web()
+    runtime = portal.runtime
+    numbers = [n[:64] for n in request.form.getlist("number")[:shares.MAX_CERTIFICATES + 1]]
+    last_day = request.form.get("expires_on")
+    made = portal.decide(SHARE_CREATE_SERVICE, digits, lambda: shares.create_share(
+        runtime.engine, runtime.share_key, _holder(digits), parse_personal_code(digits),
+        numbers, _last_day(last_day), runtime.clock(), verify_url=runtime.verify_url),
+        subject=digits)
+    return _shares_page(digits, made)
+
+
+@pages.post("/shares/revoke")
+@student_only
+def share_revoke(digits: str) -> Any:
+    check_form()
+    value = request.form.get("share", "")
+    if not value.isdigit() or len(value) > 18:
+        raise ShareNotFound("share")
+    portal = web()
+    runtime = portal.runtime
+    portal.decide(SHARE_REVOKE_SERVICE, digits, lambda: shares.revoke_share(
+        runtime.engine, _holder(digits), int(value), runtime.clock()), subject=digits)
+    return redirect(url_for("student.shares_page", revoked=value), code=303)
+
