@@ -1,7 +1,14 @@
 """``gateway serve``: the WSGI application under gunicorn.
 
 Each worker builds its own :class:`~gateway.runtime.Runtime` after the fork (database pool,
-register client, signing key), so no connection or socket is shared between processes.
+register client, signing key), so no connection or socket is shared between processes. The
+master builds one first and closes it (:func:`check_before_fork`): a setting that would stop
+every worker stops ``gateway serve`` with one line instead, before anything forks.
+
+Signals: SIGTERM stops gracefully (requests in flight finish), SIGINT and SIGQUIT at once, and
+SIGHUP — a closed terminal — like SIGTERM, never gunicorn's "reload": the gateway never outlives
+the session that started it (an orphan would keep the port); the workers' side is
+:class:`_StopCleanly`.
 """
 
 from __future__ import annotations
@@ -9,13 +16,18 @@ from __future__ import annotations
 import logging
 import os
 import shutil
+import signal
 import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import gunicorn.workers.gthread
+import gunicorn.workers.sync
 from gunicorn.app.base import BaseApplication
+from gunicorn.arbiter import Arbiter
 
+from gateway.errors import CommandRefused
 from gateway.settings import Settings
 
 if TYPE_CHECKING:
@@ -66,6 +78,62 @@ class GatewayServer(BaseApplication):  # type: ignore[misc]  # gunicorn is untyp
     def load(self) -> Any:
         return self.factory(self.settings)
 
+    def run(self) -> None:
+        try:
+            _Arbiter(self).run()
+        except RuntimeError as exc:  # gunicorn's own refusals
+            raise CommandRefused(f"gunicorn did not start ({exc})", str(self.options["bind"]),
+                                 "see the log lines above", exit_code=1) from None
+
+
+class _Arbiter(Arbiter):  # type: ignore[misc]  # gunicorn is untyped
+    """gunicorn's master, with SIGHUP stopping it (gracefully, as SIGTERM) instead of
+    reloading: a hang-up means the terminal that owns the gateway is gone."""
+
+    def handle_hup(self) -> None:
+        self.log.info("Hang up: stopping")
+        self.handle_term()
+
+
+class _StopCleanly:
+    """What the gateway's gunicorn workers add to gunicorn's: SIGHUP (the terminal closed; it
+    reaches the workers too) ends a worker as SIGTERM does, after its requests in flight,
+    instead of killing it on the spot; and a worker that begins to quit (SIGINT or SIGQUIT)
+    lets no further stop signal interrupt its exit. Ctrl-C reaches the master and the workers
+    together and the master then sends SIGQUIT as well: handled again, that second signal
+    raised a second SystemExit wherever the exiting worker happened to be — inside a garbage
+    collection callback of SQLAlchemy's (``registry._collection_gced``) it printed a traceback.
+    The later signals get a handler that does nothing (``SIG_IGN`` set while one is pending
+    makes Python raise "Signal 3 ignored due to race condition")."""
+
+    alive: bool
+
+    def init_signals(self) -> None:
+        super().init_signals()  # type: ignore[misc]
+        signal.signal(signal.SIGHUP, self.handle_exit)  # type: ignore[attr-defined]
+
+    def handle_quit(self, sig: int, frame: Any) -> None:
+        for each in (signal.SIGINT, signal.SIGQUIT, signal.SIGTERM, signal.SIGHUP):
+            signal.signal(each, _already_quitting)
+        super().handle_quit(sig, frame)  # type: ignore[misc]
+
+
+def _already_quitting(_sig: int, _frame: Any) -> None:
+    """The worker is on its way out already."""
+
+
+class SyncWorker(_StopCleanly, gunicorn.workers.sync.SyncWorker):  # type: ignore[misc]
+    """gunicorn's sync worker, stopping cleanly (:class:`_StopCleanly`)."""
+
+
+class ThreadWorker(_StopCleanly, gunicorn.workers.gthread.ThreadWorker):  # type: ignore[misc]
+    """gunicorn's gthread worker, stopping cleanly (:class:`_StopCleanly`)."""
+
+
+def worker_class(settings: Settings) -> type[Any]:
+    """The worker for ``settings``: sync only with one thread, as gunicorn itself decides."""
+    return SyncWorker if settings.worker_class == "sync" and settings.threads == 1 else ThreadWorker
+
 
 def gunicorn_options(settings: Settings, *, host: str, port: int, workers: int
                      ) -> dict[str, Any]:
@@ -73,7 +141,7 @@ def gunicorn_options(settings: Settings, *, host: str, port: int, workers: int
     return {
         "bind": f"{host}:{port}",
         "workers": workers,
-        "worker_class": settings.worker_class,
+        "worker_class": worker_class(settings),
         "threads": settings.threads,
         "timeout": 30,
         "graceful_timeout": 10,
@@ -104,10 +172,50 @@ def _child_exit(server: Any, worker: Any) -> None:
     worker_exited(worker.pid)
 
 
+def _check_port_free(host: str, port: int) -> None:
+    """Refuse a port something already listens on, at once (gunicorn would retry for 5 s)."""
+    import socket
+
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as gunicorn binds
+        try:
+            probe.bind((host, port))
+        except OSError as exc:
+            raise CommandRefused(f"cannot listen ({exc.strerror})", f"{host}:{port} (host, port)",
+                                 "stop what listens there, or choose another --port",
+                                 exit_code=1) from None
+
+
+def check_before_fork(settings: Settings) -> None:
+    """Build what every worker will build — the runtime (database, keys, registers) and the
+    applications (allow-list, schemas, portal) — once in the master, then close it: a setting
+    that would stop each worker is refused here, as one error of the error tree."""
+    from gateway.runtime import Runtime
+
+    runtime = Runtime.build(settings)
+    try:
+        combined_app(runtime)
+    finally:
+        runtime.close()
+
+
 def serve(settings: Settings, *, host: str, port: int, workers: int,
-          factory: AppFactory = gateway_app) -> None:
-    """Run the application until stopped (SIGTERM or SIGINT)."""
+          factory: AppFactory = gateway_app, prepare: Callable[[], object] | None = None) -> None:
+    """Run the application until stopped (SIGTERM, SIGINT, SIGQUIT or SIGHUP).
+
+    ``prepare`` (``gateway serve``: the schema migration) runs once the allow-list has been
+    checked, before the whole configuration is tried in the master and workers fork."""
+    _check_port_free(host, port)
     prepare_metrics_dir(settings.data_dir / "metrics" / str(port))
+    if factory is gateway_app:
+        from gateway.soap.operations import check_allow_list
+
+        check_allow_list(settings)  # before `prepare` writes anything
+    if prepare is not None:
+        prepare()
+    if factory is gateway_app:
+        check_before_fork(settings)
     options = gunicorn_options(settings, host=host, port=port, workers=workers)
     log.info("serving on http://%s:%d/ with %d %s workers", host, port, workers,
              settings.worker_class)
