@@ -38,11 +38,17 @@ log = logging.getLogger(__name__)
 AppFactory = Callable[[Settings], Any]
 
 
+_WORKER_RUNTIMES: list[Runtime] = []
+"""The runtime this worker built, closed should it be stopped before it finished booting."""
+
+
 def gateway_app(settings: Settings) -> Any:
     """The gateway's WSGI application for one worker."""
     from gateway.runtime import Runtime
 
-    return combined_app(Runtime.build(settings))
+    runtime = Runtime.build(settings)
+    _WORKER_RUNTIMES.append(runtime)
+    return combined_app(runtime)
 
 
 def combined_app(runtime: Runtime) -> Any:
@@ -96,15 +102,20 @@ class _Arbiter(Arbiter):  # type: ignore[misc]  # gunicorn is untyped
 
 
 class _StopCleanly:
-    """What the gateway's gunicorn workers add to gunicorn's: SIGHUP (the terminal closed; it
-    reaches the workers too) ends a worker as SIGTERM does, after its requests in flight,
-    instead of killing it on the spot; and a worker that begins to quit (SIGINT or SIGQUIT)
-    lets no further stop signal interrupt its exit. Ctrl-C reaches the master and the workers
-    together and the master then sends SIGQUIT as well: handled again, that second signal
-    raised a second SystemExit wherever the exiting worker happened to be — inside a garbage
-    collection callback of SQLAlchemy's (``registry._collection_gced``) it printed a traceback.
-    The later signals get a handler that does nothing (``SIG_IGN`` set while one is pending
-    makes Python raise "Signal 3 ignored due to race condition")."""
+    """What the gateway's gunicorn workers add to gunicorn's, so that they stop cleanly.
+
+    - SIGHUP (the terminal closed; it reaches the workers too) ends a worker as SIGTERM does,
+      after its requests in flight, instead of killing it on the spot.
+    - A worker that begins to quit (SIGINT or SIGQUIT) lets no further stop signal interrupt
+      its exit: Ctrl-C reaches the master and the workers together, and the master then sends
+      SIGQUIT as well. Handled again, that second signal raised a second SystemExit wherever
+      the exiting worker happened to be — inside SQLAlchemy's garbage-collection callback
+      ``registry._collection_gced`` it printed a traceback (about one Ctrl-C in three). The
+      later signals now meet a handler that does nothing.
+    - Once the worker has finished (:func:`_worker_exited`), stop signals are ignored outright:
+      Python gives signals back their default action while it finalizes, and the master's
+      SIGTERM arriving then killed the worker ("was sent SIGTERM!") half-way through its exit.
+    """
 
     alive: bool
 
@@ -113,13 +124,47 @@ class _StopCleanly:
         signal.signal(signal.SIGHUP, self.handle_exit)  # type: ignore[attr-defined]
 
     def handle_quit(self, sig: int, frame: Any) -> None:
-        for each in (signal.SIGINT, signal.SIGQUIT, signal.SIGTERM, signal.SIGHUP):
+        for each in STOP_SIGNALS:
             signal.signal(each, _already_quitting)
         super().handle_quit(sig, frame)  # type: ignore[misc]
 
 
+STOP_SIGNALS = (signal.SIGINT, signal.SIGQUIT, signal.SIGTERM, signal.SIGHUP)
+
+
 def _already_quitting(_sig: int, _frame: Any) -> None:
     """The worker is on its way out already."""
+
+
+def _worker_exited(_server: Any, worker: Any) -> None:
+    """gunicorn's ``worker_exit``, in the worker after it finished: nothing is left to stop.
+
+    Stop signals are ignored from here on (a handler that does nothing goes first, so that a
+    signal already pending finds one). A worker stopped before it finished booting — a signal
+    that arrived while it built its runtime, half-way through an import — ends here at once:
+    its interpreter's finalization could then spin in C code for longer than the master's
+    graceful timeout, until the master killed it (SIGKILL). It has served nothing; its logs are
+    flushed and its runtime, if one was built, closed first."""
+    for each in STOP_SIGNALS:
+        signal.signal(each, _already_quitting)
+    for each in STOP_SIGNALS:
+        signal.signal(each, signal.SIG_IGN)
+    if worker.booted:
+        return  # a worker that served finishes as usual (its pools, coverage data …)
+    status = _exit_status(sys.exc_info()[1])
+    while _WORKER_RUNTIMES:
+        _WORKER_RUNTIMES.pop().close()
+    logging.shutdown()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(status)
+
+
+def _exit_status(exc: BaseException | None) -> int:
+    """The status a worker leaves with: its ``SystemExit``'s, else 1."""
+    if isinstance(exc, SystemExit):
+        return exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
+    return 0 if exc is None else 1
 
 
 class SyncWorker(_StopCleanly, gunicorn.workers.sync.SyncWorker):  # type: ignore[misc]
@@ -153,6 +198,7 @@ def gunicorn_options(settings: Settings, *, host: str, port: int, workers: int
         "proc_name": "vpis-gateway",
         "control_socket_disable": True,  # several gateways may run side by side (tests)
         "child_exit": _child_exit,
+        "worker_exit": _worker_exited,
     }
 
 
@@ -204,18 +250,14 @@ def serve(settings: Settings, *, host: str, port: int, workers: int,
           factory: AppFactory = gateway_app, prepare: Callable[[], object] | None = None) -> None:
     """Run the application until stopped (SIGTERM, SIGINT, SIGQUIT or SIGHUP).
 
-    ``prepare`` (``gateway serve``: the schema migration) runs once the allow-list has been
-    checked, before the whole configuration is tried in the master and workers fork."""
+    ``prepare`` (``gateway serve``: the schema migration) runs once the whole configuration
+    has been tried in the master, before the workers fork."""
     _check_port_free(host, port)
     prepare_metrics_dir(settings.data_dir / "metrics" / str(port))
     if factory is gateway_app:
-        from gateway.soap.operations import check_allow_list
-
-        check_allow_list(settings)  # before `prepare` writes anything
+        check_before_fork(settings)  # before `prepare` writes anything
     if prepare is not None:
         prepare()
-    if factory is gateway_app:
-        check_before_fork(settings)
     options = gunicorn_options(settings, host=host, port=port, workers=workers)
     log.info("serving on http://%s:%d/ with %d %s workers", host, port, workers,
              settings.worker_class)
