@@ -101,6 +101,7 @@ def stop_with(child: subprocess.Popen[bytes], sig: signal.Signals, seconds: floa
 
 
 def serve_once(tmp_path: Path, sig: signal.Signals) -> None:
+    tmp_path.mkdir(parents=True, exist_ok=True)
     port = free_port()
     log = tmp_path / f"serve-{sig.name}.log"
     args = [sys.executable, "-m", "gateway.cli", "serve", "--port", str(port), "--workers", "2"]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
+import time
 from pathlib import Path
 
 import pytest
@@ -83,3 +84,32 @@ def test_the_test_command_says_plainly_whether_postgresql_runs() -> None:
     assert pg_label(url) == f"yes, {url}"
     assert pg_label("postgresql+psycopg://gw:s3cret@db:5432/t") == (
         "yes, postgresql+psycopg://gw:***@db:5432/t")
+
+
+PYTHON_312 = """#!/usr/bin/env bash
+# Stands in for a Python 3.12: says so, and fails the version check; records any other use.
+if [ "$1" = "--version" ]; then echo "Python 3.12.3"; exit 0; fi
+if [ "$1" = "-c" ]; then exit 1; fi
+echo "$@" >> "$(dirname "$0")/used"
+exit 0
+"""
+
+
+def test_bootstrap_wants_exactly_python_311_and_says_why_before_installing(
+    checkout: Path
+) -> None:
+    """Issue 24: "3.11 or newer" passed 3.12, which failed 40 s later (spyne 2.14)."""
+    fake = checkout / "python312"
+    fake.write_text(PYTHON_312, encoding="utf-8")
+    fake.chmod(0o755)
+    env = dict(os.environ, PYTHON=str(fake))
+    started = time.monotonic()
+    done = subprocess.run(["bash", str(checkout / "scripts" / "bootstrap")], env=env,
+                          capture_output=True, text=True, timeout=60, check=False)
+    assert done.returncode == 1
+    assert time.monotonic() - started < 10
+    assert "Python 3.11 is needed, found Python 3.12.3" in done.stderr
+    assert "spyne 2.14" in done.stderr and "#700" in done.stderr
+    assert "PYTHON=" in done.stderr
+    assert not (checkout / ".venv").exists()
+    assert not (checkout / "used").exists()  # no venv made, no pip run
