@@ -20,7 +20,7 @@ from gateway.errors import (
 )
 from gateway.logs import configure as configure_logs
 from gateway.logs import escape
-from gateway.settings import Settings, load_settings
+from gateway.settings import DEFAULT_CONFIG, Settings, config_file, load_settings
 
 log = logging.getLogger(__name__)
 
@@ -158,16 +158,18 @@ def _cmd_verify(args: argparse.Namespace, settings: Settings) -> int:
     else:
         found = pinned_ca_file(settings.signing, settings.data_dir)
         if found is None:
-            print("gateway verify: no CA is configured (signing.ca_file); name one with --ca",
-                  file=sys.stderr)
-            return 2
+            raise CommandRefused("no CA is configured", "signing.ca_file", "name one with --ca")
         ca, origin = found, f"the demo CA in data_dir {settings.data_dir}"
     if not ca.is_file():
-        demo = origin.startswith("the demo")
-        hint = "run `gateway init` to make the demo keys, or " if demo else ""
-        print(f"gateway verify: no CA certificate at {ca} ({origin}); {hint}name one with --ca",
-              file=sys.stderr)
-        return 2
+        todo = "name one with --ca"
+        if origin.startswith("the demo"):
+            todo = "run `gateway init` to make the demo keys, or " + todo
+            if not (args.config or config_file()).is_file():  # outside the checkout
+                todo = (f"no {DEFAULT_CONFIG} here, so data_dir is not the checkout's: run it "
+                        "from the checkout, name its settings with --config "
+                        "(e.g. --config ~/vpis/config/gateway.toml), or " + todo)
+        raise CommandRefused("no CA certificate", f"{ca} ({origin})", todo)
+    readable_file(Path(args.file), "file to verify", "name the .edoc or the signed answer")
     print(f"CA: {ca} ({origin})")
     try:
         checks = verify_file(Path(args.file), ca_file=ca)

@@ -255,6 +255,9 @@ def serve(settings: Settings, *, host: str, port: int, workers: int,
     _check_port_free(host, port)
     prepare_metrics_dir(settings.data_dir / "metrics" / str(port))
     if factory is gateway_app:
+        from gateway.soap.operations import check_allow_list
+
+        check_allow_list(settings)  # before a demo key or the database is made
         check_before_fork(settings)  # before `prepare` writes anything
     if prepare is not None:
         prepare()

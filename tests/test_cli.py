@@ -125,7 +125,7 @@ def test_only_init_and_serve_make_keys(tmp_path: Path) -> None:
         assert not (tmp_path / "var" / "keys").exists(), args
     done = gateway(tmp_path, "verify", str(answer))
     assert done.returncode == 2
-    assert f"no CA certificate at {tmp_path / 'var' / 'keys' / 'ca.pem'}" in done.stderr
+    assert f"no CA certificate: {tmp_path / 'var' / 'keys' / 'ca.pem'}" in done.stderr
     assert "gateway init" in done.stderr and "--ca" in done.stderr
     assert gateway(tmp_path, "init").returncode == 0
     assert (tmp_path / "var" / "keys" / "ca.pem").is_file()

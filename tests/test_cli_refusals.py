@@ -21,9 +21,11 @@ CODE = "140310-24716"
 
 
 def run(cwd: Path, *args: str, **env: str) -> subprocess.CompletedProcess[str]:
-    """``gateway ARGS`` in ``cwd``, no GATEWAY_* variable but ``env``, data under cwd/var."""
+    """``gateway ARGS`` in ``cwd``, no GATEWAY_* variable but ``env`` (an empty value: unset),
+    data under cwd/var."""
     environment = {k: v for k, v in os.environ.items() if not k.startswith("GATEWAY_")}
     environment.update({"GATEWAY_DATA_DIR": str(cwd / "var"), **env})
+    environment = {k: v for k, v in environment.items() if v != ""}
     return subprocess.run(
         [sys.executable, "-m", "gateway.cli", *args], capture_output=True, text=True,
         env=environment, cwd=cwd, timeout=120, check=False,
@@ -191,3 +193,13 @@ def test_a_bad_argument_cannot_forge_a_line_either(tmp_path: Path) -> None:
                "--education", "basic", "-o", "r.xlsx")
     refused(done, 2, "report --date")
     assert not any(line.startswith("FORGED") for line in done.stderr.splitlines())
+
+
+def test_verify_outside_the_checkout_says_why_the_demo_ca_is_not_found(tmp_path: Path) -> None:
+    """Issue 24: run from another folder, the demo CA was "not there" with no reason given."""
+    from tests.stand import REPO
+
+    done = run(tmp_path, "verify", str(REPO / "docs" / "samples" / "getExamResults.xml"),
+               GATEWAY_DATA_DIR="")
+    line = refused(done, 2, "no CA certificate", "the demo CA", "--ca")
+    assert "no config/gateway.toml here" in line and "--config" in line
