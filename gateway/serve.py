@@ -100,6 +100,17 @@ class _Arbiter(Arbiter):  # type: ignore[misc]  # gunicorn is untyped
         self.log.info("Hang up: stopping")
         self.handle_term()
 
+    def spawn_worker(self) -> Any:
+        """Fork with the stop signals blocked: one that arrives before the new worker has its
+        own handlers stays pending (it is delivered when :class:`_StopCleanly` installs them)
+        instead of reaching the master's handlers, copied into the worker, which swallowed it
+        — the worker then booted on and was killed after the graceful timeout."""
+        signal.pthread_sigmask(signal.SIG_BLOCK, STOP_SIGNALS)
+        try:
+            return super().spawn_worker()
+        finally:
+            signal.pthread_sigmask(signal.SIG_UNBLOCK, STOP_SIGNALS)
+
 
 class _StopCleanly:
     """What the gateway's gunicorn workers add to gunicorn's, so that they stop cleanly.
@@ -122,10 +133,18 @@ class _StopCleanly:
     def init_signals(self) -> None:
         super().init_signals()  # type: ignore[misc]
         signal.signal(signal.SIGHUP, self.handle_exit)  # type: ignore[attr-defined]
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, STOP_SIGNALS)  # blocked across the fork
 
     def handle_quit(self, sig: int, frame: Any) -> None:
         for each in STOP_SIGNALS:
             signal.signal(each, _already_quitting)
+        if not self.booted:  # type: ignore[attr-defined]
+            # Still loading the application: it has served nothing. gunicorn's way out, a
+            # SystemExit raised wherever the loading is, can be swallowed there (a bare
+            # ``except:`` around an import in a library); the worker then booted on, deaf to
+            # every later signal, until the master killed it. So it leaves here and now.
+            self.log.info("Worker exiting (pid: %s)", os.getpid())  # type: ignore[attr-defined]
+            _leave_now(0)
         super().handle_quit(sig, frame)  # type: ignore[misc]
 
 
@@ -151,7 +170,12 @@ def _worker_exited(_server: Any, worker: Any) -> None:
         signal.signal(each, signal.SIG_IGN)
     if worker.booted:
         return  # a worker that served finishes as usual (its pools, coverage data …)
-    status = _exit_status(sys.exc_info()[1])
+    _leave_now(_exit_status(sys.exc_info()[1]))
+
+
+def _leave_now(status: int) -> None:
+    """End a worker that served nothing at once: its runtime closed if one was built, its
+    logs flushed, no interpreter finalization."""
     while _WORKER_RUNTIMES:
         _WORKER_RUNTIMES.pop().close()
     logging.shutdown()

@@ -107,6 +107,12 @@ def serve_once(tmp_path: Path, sig: signal.Signals) -> None:
     args = [sys.executable, "-m", "gateway.cli", "serve", "--port", str(port), "--workers", "2"]
     with session(args, clean_env(tmp_path / "var"), log) as child:
         wait_until_ready(f"http://127.0.0.1:{port}/healthz", child, 60)
+        # both workers have built their application (the master built one first): a signal
+        # to a worker still loading is the case NOT covered here (see the report of issue 24)
+        deadline = time.monotonic() + 60
+        while log.read_text(errors="replace").count("Initializing application") < 3:
+            assert time.monotonic() < deadline, "the workers did not finish booting"
+            time.sleep(0.1)
         code = stop_with(child, sig, 30)
         wait_for_empty_group(child.pid, 10)
     text = log.read_text(encoding="utf-8", errors="replace")
