@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -12,7 +13,8 @@ from typing import Any
 from flask import Flask, Response, g, request, session
 from markupsafe import Markup, escape
 
-from gateway.portal import access_views, school, sign_in, student
+from gateway.domain.personal_code import display
+from gateway.portal import school, sign_in, student
 from gateway.portal.auth import register_providers
 from gateway.portal.cookie import SealedCookieSessionInterface
 from gateway.portal.geo import CountryDatabase, client_address, networks
@@ -32,7 +34,7 @@ from gateway.store import sessions
 log = logging.getLogger(__name__)
 
 
-BLUEPRINTS = (sign_in.pages, student.pages, school.pages, access_views.pages)
+BLUEPRINTS = (sign_in.pages, student.pages, school.pages)
 """The portal's pages, by who may see them: anyone, a signed-in student, a school's staff."""
 
 
@@ -63,6 +65,12 @@ def latvian(text: object, lang: str) -> Markup:
     if lang == "lv":
         return escape(text)
     return Markup('<span lang="lv">%s</span>') % text
+
+
+FILTERS: dict[str, Callable[..., str]] = {"pct": percent, "personal_code": display, "lv": latvian}
+"""The templates' filters: ``{{ value|pct(lang) }}``; ``{{ code|personal_code }}``, a stored
+code's written form (:func:`gateway.domain.personal_code.display`, the one place it is made);
+``{{ name|lv(lang) }}``, a Latvian name marked as such on an English page."""
 
 
 def create_portal(runtime: Runtime) -> Flask:
@@ -131,8 +139,8 @@ def create_portal(runtime: Runtime) -> Flask:
         lang = g.get("lang", "lv")
         return {"t": TEXTS[lang], "lang": lang, "csrf_token": csrf_token(session)}
 
-    app.add_template_filter(percent, "pct")
-    app.add_template_filter(latvian, "lv")
+    for name, function in FILTERS.items():
+        app.add_template_filter(function, name)
     for blueprint in BLUEPRINTS:
         app.register_blueprint(blueprint)
     register_error_pages(app)
