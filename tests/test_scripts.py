@@ -14,7 +14,7 @@ from tests.stand import REPO
 
 FAKE_PYTHON = """#!/usr/bin/env bash
 # Stands in for python3: passes the version check; `-m venv DIR` makes a fake DIR/bin/python
-# whose "pip" prints what a noisy pip prints and exits with $FAKE_PIP_RC.
+# whose "pip" (and DIR/bin/uv) prints what a noisy pip prints and exits with $FAKE_PIP_RC.
 if [ "$1" = "-m" ] && [ "$2" = "venv" ]; then
     mkdir -p "$3/bin"
     cat > "$3/bin/python" <<'PY'
@@ -26,6 +26,7 @@ echo "ERROR: no matching distribution (simulated)" >&2
 exit "${FAKE_PIP_RC:-0}"
 PY
     chmod +x "$3/bin/python"
+    cp "$3/bin/python" "$3/bin/uv"  # the installer bootstrap installs with pip, as noisy
 fi
 exit 0
 """
@@ -35,7 +36,8 @@ exit 0
 def checkout(tmp_path: Path) -> Path:
     (tmp_path / "scripts").mkdir()
     shutil.copy2(REPO / "scripts" / "bootstrap", tmp_path / "scripts" / "bootstrap")
-    for name in ("pyproject.toml", "setup.py", "requirements-dev.lock"):  # bootstrap's stamp
+    for name in ("pyproject.toml", "setup.py", "requirements-dev.lock",
+                 "requirements-bootstrap.lock"):  # bootstrap's stamp
         shutil.copy2(REPO / name, tmp_path / name)
     fake = tmp_path / "fake-python"
     fake.write_text(FAKE_PYTHON, encoding="utf-8")
