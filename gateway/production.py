@@ -81,6 +81,12 @@ def demo_keys(settings: Settings) -> Iterator[str]:
         yield "signing.ca_file: not set, so verifiers would pin the generated demo CA"
     else:
         yield from _demo_certificates(signing.ca_file, "signing.ca_file")
+    if settings.share_key_file is None:
+        yield (
+            "share_key_file: not set, so each instance would make its own key under data_dir "
+            "and a share code made on one would not verify on another (RULES §14); mount one "
+            "key file for every instance"
+        )
 
 
 def long_term_seals(settings: Settings) -> Iterator[str]:

@@ -77,6 +77,7 @@ def operator_env(tmp_path: Path) -> Iterator[dict[str, str]]:
         (keys / name).write_bytes(cert.public_bytes(serialization.Encoding.PEM))
     _write_key(keys / "gateway.key.pem", signing_key)
     _write_key(keys / "eseal.key.pem", eseal_key)
+    (keys / "share-code.key").write_bytes(os.urandom(32))
     yield {
         "GATEWAY_ENVIRONMENT": "production",
         "GATEWAY_SIGNING__ALGORITHM": "ecdsa-sha256",
@@ -85,6 +86,7 @@ def operator_env(tmp_path: Path) -> Iterator[dict[str, str]]:
         "GATEWAY_SIGNING__ESEAL_KEY_FILE": str(keys / "eseal.key.pem"),
         "GATEWAY_SIGNING__ESEAL_CERTIFICATE_FILE": str(keys / "eseal.pem"),
         "GATEWAY_SIGNING__CA_FILE": str(keys / "ca.pem"),
+        "GATEWAY_SHARE_KEY_FILE": str(keys / "share-code.key"),
         # a qualified TSA and the e-seal CA's OCSP responder (RULES §6)
         "GATEWAY_SIGNING__TSA_URL": "https://tsa.example.lv/tsa",
         "GATEWAY_SIGNING__OCSP_URL": "https://ocsp.example.lv/",
@@ -131,7 +133,7 @@ def test_the_demo_configuration_is_refused_each_by_its_setting(
     gateway_part = [name for name in settings_named if not name.startswith("portal.")]
     assert gateway_part == [
         "signing.key_file/signing.pkcs12_file", "signing.eseal_key_file", "signing.ca_file",
-        "signing.tsa_url",
+        "share_key_file", "signing.tsa_url",
         *(f"allowed_clients.{code}" for code in sorted(settings.allowed_clients)),
     ]
     portal_part = [p for p in refused.value.problems if p.startswith("portal.")]
@@ -167,7 +169,8 @@ def test_development_allows_the_demo(monkeypatch: pytest.MonkeyPatch) -> None:
     settings = settings_from(monkeypatch, {"GATEWAY_CLOCK_START": "2026-11-28T10:00:00Z"})
     assert settings.environment == "development"
     problems = [p for p in production_problems(settings) if not p.startswith("portal.")]
-    assert len(problems) == 5  # demo key, e-seal, CA, no TSA, clock (and the portal's): allowed
+    # demo key, e-seal, CA, share key, no TSA, clock (and the portal's): allowed
+    assert len(problems) == 6
     refuse_demo_parts(settings)
 
 

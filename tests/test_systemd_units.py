@@ -123,8 +123,9 @@ def test_the_gateways_secrets_come_from_credentials_and_an_environment_file() ->
     values = service("vpis-gateway")
     assert values["EnvironmentFile"] == ["/etc/vpis/gateway.env"]
     credentials = dict(v.split(":", 1) for v in values["LoadCredential"])
-    assert set(credentials) == {"signing.key", "eseal.key"}
+    assert set(credentials) == {"signing.key", "eseal.key", "share-code.key"}
     assert "GATEWAY_SIGNING__KEY_FILE=%d/signing.key" in values["Environment"]
+    assert "GATEWAY_SHARE_KEY_FILE=%d/share-code.key" in values["Environment"]
     assert "GATEWAY_SIGNING__ESEAL_KEY_FILE=%d/eseal.key" in values["Environment"]
     # no secret written into the unit itself
     assert not [v for v in values["Environment"] if "DATABASE_URL" in v or "SECRET" in v]
