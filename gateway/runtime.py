@@ -15,6 +15,7 @@ from functools import cached_property
 
 from sqlalchemy import Engine
 
+from gateway import slots
 from gateway.documents.issue import DocumentIssuer
 from gateway.registry.client import RegistryClient
 from gateway.registry.prison_client import PrisonClient
@@ -76,6 +77,7 @@ class Runtime:
     @classmethod
     def build(cls, settings: Settings) -> Runtime:
         """Open the database, the register client and the signing key for ``settings``."""
+        slots.configure(settings.cpu_slots)
         return cls(
             settings=settings,
             engine=create_engine_for(settings),

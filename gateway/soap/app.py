@@ -19,7 +19,7 @@ from uuid import uuid4
 from lxml import etree
 from sqlalchemy import text
 
-from gateway import metrics
+from gateway import metrics, slots
 from gateway import xroad as protocol
 from gateway.errors import (
     GatewayError,
@@ -95,7 +95,15 @@ class GatewayApp:
         return _respond(start_response, 404, b"not found\n", "text/plain")
 
     def soap(self, environ: dict[str, Any]) -> tuple[int, bytes]:
-        """Answer one SOAP request: (HTTP status, body). Always audited, never raises."""
+        """Answer one SOAP request: (HTTP status, body). Always audited, never raises.
+
+        The call computes in one of the worker's CPU slots (:mod:`gateway.slots`), from here
+        until its audit record is committed; it gives the slot back while a register answers.
+        """
+        with slots.held():
+            return self._soap(environ)
+
+    def _soap(self, environ: dict[str, Any]) -> tuple[int, bytes]:
         started = time.perf_counter()
         now = self.runtime.clock()
         call = Call(runtime=self.runtime, now=now, audit=audit.AuditEntry(at=now))

@@ -1,0 +1,118 @@
+"""CPU slots (issue 27): at most ``cpu_slots`` calls of a worker compute at once, and a call
+waiting for a far register gives its slot back, so the worker keeps computing meanwhile."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Iterator
+
+import pytest
+
+from gateway import slots
+from gateway.registry.client import RegistryClient
+from gateway.registry.fixture import RegisterFixture
+from gateway.registry.server import RunningSimulator
+from gateway.registry.simulator import start_simulator
+from tests.registry import people as p
+from tests.registry.conftest import REGISTER, make_settings
+
+DELAY = 0.4
+"""Seconds the far register takes to answer: long against a slot's hand-over."""
+
+
+@pytest.fixture
+def far_register(family: RegisterFixture) -> Iterator[RunningSimulator]:
+    running = start_simulator(family, REGISTER, delay=DELAY)
+    try:
+        yield running
+    finally:
+        running.stop()
+
+
+@pytest.fixture
+def one_slot() -> Iterator[slots.CpuSlots]:
+    previous = slots.SLOTS
+    try:
+        yield slots.configure(1)
+    finally:
+        slots.SLOTS = previous
+
+
+def test_no_more_than_the_slots_compute_at_once() -> None:
+    two = slots.CpuSlots(2)
+    inside, most, lock = 0, 0, threading.Lock()
+
+    def work() -> None:
+        nonlocal inside, most
+        with two.held():
+            with lock:
+                inside += 1
+                most = max(most, inside)
+            time.sleep(0.02)
+            with lock:
+                inside -= 1
+
+    threads = [threading.Thread(target=work) for _ in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=10)
+    assert most == 2
+
+
+def test_a_call_waiting_for_the_register_lets_another_compute(
+        far_register: RunningSimulator, one_slot: slots.CpuSlots) -> None:
+    client = RegistryClient(make_settings(far_register.url, registry_read_timeout=5.0))
+    asked, answered = threading.Event(), threading.Event()
+
+    def parent_call() -> None:
+        with slots.held():
+            asked.set()
+            client.lookup(p.ANNA, user_id=p.MOTHER)
+            assert one_slot.holding  # the slot is taken again before the call goes on
+            answered.set()
+
+    caller = threading.Thread(target=parent_call)
+    caller.start()
+    try:
+        assert asked.wait(5)
+        time.sleep(0.05)  # the call is now waiting for the register
+        started = time.monotonic()
+        with slots.held():  # another call gets the one slot while the register is asked
+            got_slot_after = time.monotonic() - started
+            assert not answered.is_set()
+        assert got_slot_after < DELAY / 2
+    finally:
+        caller.join(timeout=10)
+        client.close()
+    assert answered.is_set()
+
+
+def test_without_waiting_the_slot_stays_held(one_slot: slots.CpuSlots) -> None:
+    """What the test above proves is the release: a call that does not give the slot back
+    keeps every other call out for as long as it runs."""
+    holding = threading.Event()
+
+    def busy_call() -> None:
+        with slots.held():
+            holding.set()
+            time.sleep(DELAY)
+
+    caller = threading.Thread(target=busy_call)
+    caller.start()
+    try:
+        assert holding.wait(5)
+        started = time.monotonic()
+        with slots.held():
+            assert time.monotonic() - started > DELAY / 2
+    finally:
+        caller.join(timeout=10)
+
+
+def test_no_slots_means_no_limit() -> None:
+    off = slots.CpuSlots(0)
+    with off.held(), off.held():
+        assert not off.holding
+    with pytest.raises(ValueError):
+        slots.CpuSlots(-1)
