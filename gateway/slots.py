@@ -17,18 +17,27 @@ built); ``cpu_slots = 0`` turns it off (every call runs at once, as before issue
 from __future__ import annotations
 
 import threading
+from collections import deque
 from collections.abc import Iterator
 from contextlib import AbstractContextManager, contextmanager
 
 
 class CpuSlots:
-    """A counting semaphore of ``size`` slots that knows which threads hold one."""
+    """``size`` slots handed out in order of asking; knows which threads hold one.
+
+    Fair by construction: a slot given back goes straight to the longest waiting thread (a
+    plain :class:`threading.Semaphore` lets a newcomer take it first, and a thread that lost
+    the race queues again at the back: under load some calls then wait for seconds). A call
+    coming back from a register goes to the front of the queue: it has waited already.
+    """
 
     def __init__(self, size: int) -> None:
         if size < 0:
             raise ValueError("cpu_slots must not be negative")
         self.size = size
-        self._free = threading.Semaphore(size) if size else None
+        self._free = size
+        self._lock = threading.Lock()
+        self._queue: deque[threading.Lock] = deque()
         self._local = threading.local()
 
     @property
@@ -36,32 +45,53 @@ class CpuSlots:
         """Whether the current thread holds a slot."""
         return bool(getattr(self._local, "held", False))
 
+    def _acquire(self, *, front: bool) -> None:
+        with self._lock:
+            if self._free and not self._queue:
+                self._free -= 1
+                return
+            turn = threading.Lock()
+            turn.acquire()
+            if front:
+                self._queue.appendleft(turn)
+            else:
+                self._queue.append(turn)
+        turn.acquire()  # released by the thread that hands its slot over
+
+    def _release(self) -> None:
+        with self._lock:
+            if self._queue:
+                self._queue.popleft().release()  # the slot passes on, never free in between
+            else:
+                self._free += 1
+
     @contextmanager
     def held(self) -> Iterator[None]:
         """Hold a slot for the block (re-entrant: a thread that holds one keeps it)."""
-        if self._free is None or self.holding:
+        if not self.size or self.holding:
             yield
             return
-        self._free.acquire()
+        self._acquire(front=False)
         self._local.held = True
         try:
             yield
         finally:
             self._local.held = False
-            self._free.release()
+            self._release()
 
     @contextmanager
     def waiting(self) -> Iterator[None]:
-        """Give the slot back for the block (a wait on another service), then take one again."""
-        if self._free is None or not self.holding:
+        """Give the slot back for the block (a wait on another service), then take one again,
+        ahead of the calls that have not started."""
+        if not self.size or not self.holding:
             yield
             return
         self._local.held = False
-        self._free.release()
+        self._release()
         try:
             yield
         finally:
-            self._free.acquire()
+            self._acquire(front=True)
             self._local.held = True
 
 
