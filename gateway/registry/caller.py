@@ -60,7 +60,8 @@ class RegisterCaller(Generic[T]):
         self.register = register
         self.template = RequestTemplate(register, settings.xroad_self, service)
         self.wire = BoundedPost(url, connect_timeout=settings.registry_connect_timeout,
-                                read_timeout=settings.registry_read_timeout)
+                                read_timeout=settings.registry_read_timeout,
+                                pool_size=max(10, settings.threads))  # a thread each may wait
         self._reader = reader
         self._unavailable = unavailable
         self._prefix = metric_prefix
