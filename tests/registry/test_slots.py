@@ -116,3 +116,36 @@ def test_no_slots_means_no_limit() -> None:
         assert not off.holding
     with pytest.raises(ValueError):
         slots.CpuSlots(-1)
+
+
+def test_slots_go_in_order_of_asking_and_a_call_back_from_the_register_first() -> None:
+    one = slots.CpuSlots(1)
+    order: list[str] = []
+    r_waiting, register_answered = threading.Event(), threading.Event()
+
+    def call_about_a_child() -> None:
+        with one.held():
+            with one.waiting():  # asks the register: the slot is free meanwhile
+                r_waiting.set()
+                assert register_answered.wait(5)
+            order.append("back from the register")
+
+    def new_call(name: str) -> None:
+        with one.held():
+            order.append(name)
+
+    child = threading.Thread(target=call_about_a_child)
+    child.start()
+    assert r_waiting.wait(5)
+    with one.held():  # this thread computes; the others queue behind it
+        first, second = (threading.Thread(target=new_call, args=(n,)) for n in ("A", "B"))
+        first.start()
+        time.sleep(0.05)
+        second.start()
+        time.sleep(0.05)
+        register_answered.set()
+        time.sleep(0.05)
+        assert order == []
+    for t in (child, first, second):
+        t.join(timeout=5)
+    assert order == ["back from the register", "A", "B"]
