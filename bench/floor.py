@@ -87,7 +87,7 @@ def floor_app(settings: Settings, *, rules: bool = False) -> Any:
     from gateway.soap.adapters import documents as ep226_answers
     from gateway.soap.adapters import results as ep181_answers
     from gateway.store import documents, queries
-    from gateway.store.db import create_engine_for
+    from gateway.store.db import create_engine_for, reading
     from gateway.xmlsafe import hardened_parser
 
     slots.configure(settings.cpu_slots)  # served as the gateway is: the same CPU slots
@@ -143,7 +143,7 @@ def floor_app(settings: Settings, *, rules: bool = False) -> Any:
                     return [b""]
                 reason = decision.reason
         listed: list[str] | None = None
-        with engine.connect() as conn:
+        with reading(engine) as conn:  # the gateway's own way to read: no transaction
             if etree.QName(request).localname == "listDocuments":
                 rows = documents.visible_documents(conn, digits, now)
                 listed = [r.number for r in rows]

@@ -6,11 +6,12 @@ after ``python -m bench.results_day`` has loaded its data set (``var/bench-sqlit
 builds the gateway's WSGI application in this process (as a gunicorn worker does), wraps the
 functions of each stage with a CPU clock (``time.process_time``), and calls the application
 with the results-day mix, one call after another; then the floor's application
-(``bench/floor.py``) with the same mix, and the rules floor's (``floor_app(rules=True)``: the floor with the audit
-record and the register RULES §3 and §7 ask for). No HTTP server and no other thread of ours runs, so
-the figures are the calls' own CPU, without gunicorn and without the GIL's contention that
-``bench.results_day`` measures with them. A stage nested in another counts in both (spyne's
-dispatch holds the operation, which holds the authorisation, which holds the register call).
+(``bench/floor.py``) with the same mix, and the rules floor's (``floor_app(rules=True)``: the
+floor with the audit record and the register RULES §3 and §7 ask for). No HTTP server and no
+other thread of ours runs, so the figures are the calls' own CPU, without gunicorn and
+without the GIL's contention that ``bench.results_day`` measures with them. A stage nested in
+another counts in both (spyne's dispatch holds the operation, which holds the authorisation,
+which holds the register call).
 """
 
 from __future__ import annotations
