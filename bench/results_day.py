@@ -262,6 +262,15 @@ def wrk(url: str, bodies: Path, *, seconds: int, connections: int, label: str,
                cpu / max(requests, 1) * 1000, rss)
 
 
+def register_cache(url: str) -> tuple[int, int]:
+    """The gateway's register cache hits and misses so far, from its ``/metrics``."""
+    with urllib.request.urlopen(url + "metrics", timeout=10) as answer:  # noqa: S310
+        text = answer.read().decode()
+    found = dict(re.findall(r'^vpis_registry_cache_total\{result="(\w+)"\} ([0-9.e+]+)$', text,
+                            re.M))
+    return int(float(found.get("hit", 0))), int(float(found.get("miss", 0)))
+
+
 def print_runs(runs: list[Run]) -> None:
     print(f"\n{'':<38}{'req/s':>9}{'p50 ms':>9}{'p99 ms':>9}{'CPU ms/req':>12}"
           f"{'errors':>8}  worker RSS MB")
@@ -343,6 +352,7 @@ def main() -> None:
     write_bodies(mix, mix_bodies(data, rng))
     log = data_dir / "servers.log"
     runs: dict[str, Run] = {}
+    cache: dict[str, tuple[int, int]] = {}
 
     def measure(key: str, label: str, app: list[str], extra: dict[str, str], bodies: Path,
                 seconds: int, ready: str = "healthz", connections: int | None = None) -> None:
@@ -356,6 +366,8 @@ def main() -> None:
                 server_pid=process.pid)
             runs[key] = wrk(url, bodies, seconds=seconds, connections=conns,
                             label=label, server_pid=process.pid)
+            if app[0] != "bench.floor":
+                cache[key] = register_cache(url)
 
     gateway = ["gateway.cli", "serve", "--port", str(gw_port)]
     floor = ["bench.floor", "--port", str(floor_port), "--workers", str(args.workers)]
@@ -427,6 +439,10 @@ def main() -> None:
                               best([runs[f"near {n}"] for n in rounds]),
                               best([runs[f"far {n}"] for n in rounds])))
     print_targets(triples, far_pairs, args.register_delay, conns, far_conns)
+    if cache:
+        print("\nregister cache of the gateway runs (both workers, warm-up included), hits of "
+              "lookups: " + "; ".join(f"{key} {hits}/{hits + misses}"
+                                      for key, (hits, misses) in cache.items()))
     if args.extras:
         _print_extras(runs)
     print(f"\nfinished {_now()}. (wrk and the register simulators share the same 2 cores; CPU "
