@@ -10,6 +10,7 @@ from functools import lru_cache
 
 from sqlalchemy import Connection, Engine, insert
 
+from gateway import slots
 from gateway.domain.mandate import Accessor
 from gateway.store.models import AuditRecord, AuditSubject
 
@@ -112,6 +113,7 @@ def write(engine: Engine, entry: AuditEntry) -> int:
     prepared INSERT and a commit on a pooled connection: SQLAlchemy's statement and
     transaction machinery cost twice the driver's CPU for it (issue 27). The values are the
     ones SQLAlchemy would bind (``tests/store/test_audit_driver.py`` reads both back alike).
+    The call gives its CPU slot back while the database makes the commit durable.
     """
     dialect = engine.dialect.name
     if entry.subjects or dialect not in ("sqlite", "postgresql"):
@@ -125,7 +127,8 @@ def write(engine: Engine, entry: AuditEntry) -> int:
             row = cursor.fetchone()
         finally:
             cursor.close()
-        connection.commit()
+        with slots.waiting():  # PostgreSQL flushes its WAL: a wait, not work (gateway/slots.py)
+            connection.commit()
     finally:
         connection.close()  # back to the pool, rolled back there if the commit failed
     assert row is not None
