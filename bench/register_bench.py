@@ -42,9 +42,9 @@ from gateway.domain.personal_code import PersonalCode, parse_personal_code
 from gateway.ns import SOAP11_ENV, XROAD
 from gateway.registry import contract
 from gateway.registry.client import RegistryClient
-from gateway.registry.fixture import load_fixture
 from gateway.registry.registers import PMLP_REGISTER
 from gateway.settings import Settings, XRoadMember, load_settings
+from gateway.simulators.register_fixture import load_fixture
 from gateway.xmlsafe import schema_errors
 
 FIXTURE = REPO / "tests/registry/data/family.json"

@@ -77,7 +77,7 @@ def _cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
 
 def _cmd_registry_sim(args: argparse.Namespace, settings: Settings) -> int:
     from gateway.errors import ProductionRefused
-    from gateway.registry.simulator import run_from_cli
+    from gateway.simulators.register import run_from_cli
 
     if settings.environment == "production":
         raise ProductionRefused(["environment: the register simulator is never run in production"])
@@ -85,7 +85,7 @@ def _cmd_registry_sim(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _cmd_ejournal_sim(args: argparse.Namespace, settings: Settings) -> int:
-    from gateway.ejournal.server import run_from_cli
+    from gateway.simulators.ejournal.server import run_from_cli
 
     return run_from_cli(args, settings)
 
@@ -172,7 +172,7 @@ def _cmd_verify(args: argparse.Namespace, settings: Settings) -> int:
 def _cmd_report(args: argparse.Namespace, settings: Settings) -> int:
     from datetime import UTC, date, datetime
 
-    from gateway.documents.workbook import write_workbook
+    from gateway.reports.workbook import write_workbook
     from gateway.services.report import institution_results
     from gateway.store.db import create_engine_for
 

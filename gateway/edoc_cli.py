@@ -1,7 +1,7 @@
 """The e-document commands of ``gateway`` (RULES §6): the demo PKI and long-term seals.
 
 ``gateway pki-sim`` serves the demo PKI's time-stamping authority, OCSP responder and CRL
-(:mod:`gateway.signing.demo_pki`) on 127.0.0.1. ``gateway edoc seal --session CODE`` seals a
+(:mod:`gateway.simulators.pki`) on 127.0.0.1. ``gateway edoc seal --session CODE`` seals a
 session's certificates before publication, ``gateway edoc renew [--before DATE]`` adds archive
 time-stamps (:mod:`gateway.documents.batches`). :func:`register` adds the commands to the
 parser of :mod:`gateway.cli`.
@@ -28,7 +28,8 @@ __all__ = ["register"]
 
 def _cmd_pki_sim(args: argparse.Namespace, settings: Settings) -> int:
     from gateway.errors import ProductionRefused
-    from gateway.signing.demo_pki import demo_urls, serve, write_config
+    from gateway.signing.demo_pki import demo_urls
+    from gateway.simulators.pki import serve, write_config
 
     if settings.environment == "production":
         raise ProductionRefused(["environment: the demo PKI is never run in production"])

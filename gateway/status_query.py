@@ -21,9 +21,9 @@ from typing import Any
 from lxml import etree
 
 from gateway import xroad
+from gateway.contracts.reader import contract_reader
 from gateway.domain.personal_code import PersonalCode
 from gateway.errors import InvalidRequest, SignatureInvalid
-from gateway.registry.transport import contract_reader
 from gateway.registry.wire import BoundedPost
 from gateway.signing.asice import read_container
 from gateway.signing.verify import MAX_ANSWER_BYTES, Anchors, verify_soap_answer

@@ -1,8 +1,8 @@
 """X-Road message protocol v4.0 headers (PR-MESS §2.4), the same on both sides of the wire.
 
 The gateway checks them on the requests it serves (:mod:`gateway.soap.xroad`) and the register
-simulator on the requests it receives (:mod:`gateway.registry.envelope`); each side turns a
-:class:`HeaderProblem` into its own fault.
+simulator on the requests it receives (:mod:`gateway.simulators.register_envelope`); each side
+turns a :class:`HeaderProblem` into its own fault.
 """
 
 from __future__ import annotations

@@ -16,13 +16,8 @@ from pathlib import Path
 from cryptography import x509
 
 from gateway.signing.config import SignatureAlgorithm, SigningSettings
-from gateway.signing.demo_pki import (
-    DemoPkiUrls,
-    ExtraCertificate,
-    demo_urls,
-    running_pki,
-    write_config,
-)
+from gateway.signing.demo_pki import DemoPkiUrls, demo_urls
+from gateway.simulators.pki import ExtraCertificate, running_pki, write_config
 
 
 @dataclass(frozen=True)

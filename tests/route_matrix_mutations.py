@@ -76,7 +76,8 @@ MUTATIONS: list[tuple[str, str, str, str]] = [
      '        Document.status,\n        null(),'),
     ('services/documents.py: getDocument ignores the status',
      'gateway/services/documents.py',
-     '    if not downloadable(row.status):\n        raise DocumentNotAvailable(row.status.value)'
+     '    if not downloadable(row.status):\n'
+     '        raise DocumentNotAvailable(row.status.value, accessor=mandate.accessor)'
      '\n    content',
      '    content'),
     ('school.py: no publication',
@@ -95,12 +96,12 @@ MUTATIONS: list[tuple[str, str, str, str]] = [
      'gateway/store/school.py',
      '    Result.passed.is_(True),\n    seen.published(),',
      '    seen.published(),'),
-    ('portal/school.py: one download ignores the status',
-     'gateway/portal/school.py',
+    ('services/school.py: one download ignores the status',
+     'gateway/services/school.py',
      '    if found is None or not found.downloadable:',
      '    if found is None:'),
-    ('portal/school.py: ZIP holds every listed certificate',
-     'gateway/portal/school.py',
+    ('services/school.py: ZIP holds every listed certificate',
+     'gateway/services/school.py',
      '        return [c for c in self.certificates if c.downloadable]',
      '        return list(self.certificates)'),
     ('report.py: published by now dropped (selection date only)',

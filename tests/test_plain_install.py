@@ -95,7 +95,7 @@ def test_the_sdist_and_the_wheel_carry_the_contracts(dist: Path) -> None:
             assert archive.read(f"gateway/contracts/{path}") == (REPO / path).read_bytes()
     assert "gateway/demo/data/demo.json" in in_wheel
     for page in ("portal/templates/home.html", "portal/templates/message.html",
-                 "portal/static/portal.css", "ejournal/templates/ejournal_login.html"):
+                 "portal/static/portal.css", "simulators/ejournal/templates/ejournal_login.html"):
         assert f"gateway/{page}" in in_wheel, f"{page} is not in the wheel"
     assert {"requirements.lock", "requirements-dev.lock"} <= in_sdist
 

@@ -31,20 +31,20 @@ from openpyxl import load_workbook
 from sqlalchemy import desc, insert, select
 
 from gateway.documents.issue import file_stem
-from gateway.documents.workbook import HEADER_ROW
 from gateway.domain.age import riga_date
 from gateway.domain.personal_code import PersonalCode, parse_personal_code
 from gateway.errors import DocumentNotAvailable, DocumentNotFound
 from gateway.portal.app import create_portal
 from gateway.portal.texts import TEXTS
-from gateway.registry.fixture import load_fixture
-from gateway.registry.server import RunningSimulator
-from gateway.registry.simulator import start_simulator
+from gateway.reports.workbook import HEADER_ROW
 from gateway.runtime import Runtime
 from gateway.services.documents import get_document, list_documents
 from gateway.services.report import institution_results
 from gateway.services.results import exam_results
 from gateway.services.verification import VerifyLimit, verify_certificate
+from gateway.simulators.register import start_simulator
+from gateway.simulators.register_fixture import load_fixture
+from gateway.simulators.register_server import RunningSimulator
 from gateway.store import sessions
 from gateway.store.importer import import_document
 from gateway.store.models import Appeal, AuditRecord

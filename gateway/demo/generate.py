@@ -43,7 +43,7 @@ from gateway.demo.catalogue import (
     Exam,
     Json,
 )
-from gateway.domain.personal_code import check_digit
+from gateway.domain.personal_code import check_digit, display
 
 TODAY = DEMO_TODAY
 """The reference date: ages and the one unpublished session are chosen relative to it."""
@@ -100,7 +100,7 @@ class Person:
     @property
     def code(self) -> str:
         """The written form, with the hyphen after the sixth digit."""
-        return f"{self.digits[:6]}-{self.digits[6:]}"
+        return display(self.digits)
 
 
 class _Demo:

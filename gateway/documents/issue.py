@@ -23,6 +23,7 @@ from gateway import metrics
 from gateway.documents.model import CertificateData, Institution, LanguageDocumentData, Part
 from gateway.documents.render import render_certificate, render_language_document
 from gateway.domain.documents import DocumentKind
+from gateway.domain.personal_code import display
 from gateway.signing.keys import SigningKey
 from gateway.signing.sealer import Sealer
 from gateway.store import documents as store
@@ -52,10 +53,6 @@ def file_stem(number: str) -> str:
     return re.sub(r"[^0-9A-Za-z-]", "-", number)
 
 
-def _display(digits: str) -> str:
-    return f"{digits[:6]}-{digits[6:]}"
-
-
 def printable(sources: Mapping[str, Any]) -> CertificateData | LanguageDocumentData:
     """What is printed on the document, from its rows in the store."""
     doc, person = sources["document"], sources["person"]
@@ -67,7 +64,7 @@ def printable(sources: Mapping[str, Any]) -> CertificateData | LanguageDocumentD
             title=doc.title,
             given_name=person.given_name,
             family_name=person.family_name,
-            personal_code=_display(person.personal_code),
+            personal_code=display(person.personal_code),
         )
     result, exam, session = sources["result"], sources["exam"], sources["session"]
     institution = sources.get("institution")
@@ -78,7 +75,7 @@ def printable(sources: Mapping[str, Any]) -> CertificateData | LanguageDocumentD
         title=doc.title,
         given_name=person.given_name,
         family_name=person.family_name,
-        personal_code=_display(person.personal_code),
+        personal_code=display(person.personal_code),
         exam_code=exam.code,
         exam_name=exam.name,
         school_year=session.school_year,

@@ -5,13 +5,15 @@ from __future__ import annotations
 
 import hashlib
 import logging
+from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 from flask import Flask, Response, g, request, session
 
-from gateway.portal import access_views, school, sign_in, student
+from gateway.domain.personal_code import display
+from gateway.portal import school, sign_in, student
 from gateway.portal.auth import register_providers
 from gateway.portal.cookie import SealedCookieSessionInterface
 from gateway.portal.geo import CountryDatabase, client_address, networks
@@ -31,7 +33,7 @@ from gateway.store import sessions
 log = logging.getLogger(__name__)
 
 
-BLUEPRINTS = (sign_in.pages, student.pages, school.pages, access_views.pages)
+BLUEPRINTS = (sign_in.pages, student.pages, school.pages)
 """The portal's pages, by who may see them: anyone, a signed-in student, a school's staff."""
 
 
@@ -54,6 +56,11 @@ def percent(value: float, lang: str) -> str:
     """81.0 → ``81%``; 81.5 → ``81,5%`` in Latvian, ``81.5%`` in English."""
     text = f"{value:.1f}".removesuffix(".0")
     return (text.replace(".", ",") if lang == "lv" else text) + "%"
+
+
+FILTERS: dict[str, Callable[..., str]] = {"pct": percent, "personal_code": display}
+"""The templates' filters: ``{{ value|pct(lang) }}``; ``{{ code|personal_code }}``, a stored
+code's written form (:func:`gateway.domain.personal_code.display`, the one place it is made)."""
 
 
 def create_portal(runtime: Runtime) -> Flask:
@@ -122,7 +129,8 @@ def create_portal(runtime: Runtime) -> Flask:
         lang = g.get("lang", "lv")
         return {"t": TEXTS[lang], "lang": lang, "csrf_token": csrf_token(session)}
 
-    app.add_template_filter(percent, "pct")
+    for name, function in FILTERS.items():
+        app.add_template_filter(function, name)
     for blueprint in BLUEPRINTS:
         app.register_blueprint(blueprint)
     register_error_pages(app)

@@ -22,7 +22,6 @@ from flask import Blueprint, Response, redirect, render_template, request, sessi
 from werkzeug.exceptions import NotFound
 
 from gateway.documents.issue import EDOC_MIME
-from gateway.documents.workbook import write_workbook
 from gateway.documents.zipstream import stream_zip
 from gateway.domain.age import RIGA, riga_date
 from gateway.errors import InvalidRequest, SchoolStaffOnly
@@ -30,6 +29,7 @@ from gateway.portal.student import attachment, home_url
 from gateway.portal.texts import school_year
 from gateway.portal.web import signed_in, web
 from gateway.registry.redact import pseudonym
+from gateway.reports.workbook import write_workbook
 from gateway.services import school
 
 log = logging.getLogger(__name__)

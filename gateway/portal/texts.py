@@ -71,6 +71,11 @@ TEXTS: dict[str, dict[str, str]] = {
         "status_under_appeal": "Apelācijā",
         "status_superseded": "Aizstāts",
         "status_revoked": "Atsaukts",
+        # an appeal of the certificate and its decision (RULES §13)
+        "appeal_open": "Apelācija {reference}: iesniegta, vēl nav izlemta",
+        "appeal_upheld": "Apelācija {reference}: apmierināta {date}, izsniegts jauns sertifikāts",
+        "appeal_rejected": "Apelācija {reference}: noraidīta {date}, rezultāts nemainās",
+        "appeal_withdrawn": "Apelācija {reference}: atsaukta",
         "report_heading": "VIIS pārskats (Excel)",
         "report_intro": "Reflektantu un absolventu eksāmenu un pārbaudījumu rezultāti: Excel.",
         "report_date": "Atlases datums",
@@ -84,7 +89,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "school_only_text": "Šī lapa pieejama tikai skolas administratoram, kas pieslēdzies ar "
         "skolas e-žurnāla kontu.",
         "contact": "Jautājumi: atbalsts@visc.gov.lv, tālr. 66051908",
-        # "Kas skatījās manus datus" (RULES §13; gateway/portal/access_views.py)
+        # "Kas skatījās manus datus" (RULES §13; gateway/portal/student.py)
         "access_title": "Kas skatījās manus datus",
         "access_link": "Kas skatījās manus datus",
         "access_note": "Katra piekļuve jūsu datiem pēdējo {days} dienu laikā: kad, ar kuru "
@@ -175,6 +180,10 @@ TEXTS: dict[str, dict[str, str]] = {
         "status_under_appeal": "Under appeal",
         "status_superseded": "Superseded",
         "status_revoked": "Revoked",
+        "appeal_open": "Appeal {reference}: filed, not yet decided",
+        "appeal_upheld": "Appeal {reference}: upheld on {date}, a new certificate issued",
+        "appeal_rejected": "Appeal {reference}: rejected on {date}, the result stands",
+        "appeal_withdrawn": "Appeal {reference}: withdrawn",
         "report_heading": "VIIS report (Excel)",
         "report_intro": "Applicants' and graduates' examination and test results: Excel.",
         "report_date": "Selection date",
@@ -188,7 +197,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "school_only_text": "This page is only for a school administrator signed in with a "
         "school e-journal account.",
         "contact": "Questions: atbalsts@visc.gov.lv, phone 66051908",
-        # "Who looked at my data" (RULES §13; gateway/portal/access_views.py)
+        # "Who looked at my data" (RULES §13; gateway/portal/student.py)
         "access_title": "Who looked at my data",
         "access_link": "Who looked at my data",
         "access_note": "Every access to your data within the last {days} days: when, through "

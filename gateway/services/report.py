@@ -1,5 +1,7 @@
-"""The VIIS report (RULES §12): an institution's results of one level in the sessions a
-selection date holds, for VIIS over X-Road, for the school's staff and for VISC's operators."""
+"""The VIIS report (RULES §12) as a decision: an institution's results of one level in the
+sessions a selection date holds, for VIIS over X-Road, for the school's staff and for VISC's
+operators. The report itself (its data, how it is read, its workbook) is in
+:mod:`gateway.reports`."""
 
 from __future__ import annotations
 
@@ -8,26 +10,16 @@ from datetime import date, datetime
 
 from sqlalchemy import Engine
 
-from gateway.errors import InstitutionNotFound
+from gateway.reports.institution import MAX_PAGE, InstitutionReport, read_institution_report
 from gateway.services.decision import Decided
-from gateway.store import report
-from gateway.store.db import reading
 
-MAX_PAGE = 500
-"""Most rows one X-Road answer carries; a large school's report comes in pages."""
+__all__ = ["MAX_PAGE", "InstitutionResults", "institution_results"]
 
 
 @dataclass(frozen=True, slots=True)
-class InstitutionResults(Decided):
-    """One page (or all) of the report, and where the next page starts."""
+class InstitutionResults(InstitutionReport, Decided):
+    """The report as the one audit step records it: about every person in its rows."""
 
-    institution: str
-    institution_name: str
-    level: str
-    selection_date: date
-    rows: list[report.ReportRow]
-    next_after: int | None
-    """The ``after`` of the next page; ``None`` on the last one."""
     reason: str = "institution_report"
 
     @property
@@ -47,15 +39,7 @@ def institution_results(
 ) -> InstitutionResults:
     """The report's rows after ``after`` in id order: a page of ``page_size`` (at most
     :data:`MAX_PAGE`), or all of them when ``page_size`` is ``None``."""
-    limit = None if page_size is None else max(1, min(page_size, MAX_PAGE))
-    with reading(engine) as conn:
-        name = report.institution_name(conn, institution)
-        if name is None:
-            raise InstitutionNotFound("unknown institution")
-        rows = report.report_rows(conn, institution, level, selection_date, now, after=after,
-                                  limit=1_000_000 if limit is None else limit + 1)
-    next_after = None
-    if limit is not None and len(rows) > limit:
-        rows = rows[:limit]
-        next_after = rows[-1].result_id
-    return InstitutionResults(institution, name, level, selection_date, rows, next_after)
+    read = read_institution_report(engine, institution, level, selection_date, now,
+                                   after=after, page_size=page_size)
+    return InstitutionResults(read.institution, read.institution_name, read.level,
+                              read.selection_date, read.rows, read.next_after)

@@ -13,6 +13,7 @@ from sqlalchemy import Connection, and_, bindparam, select
 from gateway.domain.certificate_status import CertificateStatus, downloadable
 from gateway.domain.documents import DocumentKind
 from gateway.store import visibility as seen
+from gateway.store.appeals import AppealRow, latest_appeals
 from gateway.store.models import Document, Exam, ExamSession, Result
 
 
@@ -98,6 +99,9 @@ class PortalRow:
     parts: tuple[tuple[str, float], ...]  # in the exam's order of parts
     certificate_number: str | None  # of a passed exam, when issued: the current one
     certificate_status: CertificateStatus | None = None  # of that certificate (RULES §13)
+    appeal: AppealRow | None = None
+    """The newest appeal of the result's certificate — against the current one, or else against
+    the one it superseded (an upheld appeal's) — with its decision once made (RULES §13)."""
 
     @property
     def downloadable(self) -> bool:
@@ -118,6 +122,7 @@ _PORTAL_RESULTS = (
         Result.parts,
         Document.number,
         seen.status(),
+        Document.supersedes,
     )
     .join(ExamSession, ExamSession.code == Result.session_code)
     .join(Exam, Exam.code == Result.exam_code)
@@ -140,14 +145,18 @@ portal_sessions = seen.portal_sessions
 def portal_results(conn: Connection, personal_code: str, now: datetime) -> list[PortalRow]:
     """The student's own results, passed and not passed, of the sessions the portal shows at
     ``now``, newest session first; ``personal_code`` is the 11 digits. A result's certificate
-    is its current one (a superseded certificate's successor), with its status (RULES §13)."""
+    is its current one (a superseded certificate's successor), with its status and its
+    appeal's decision (RULES §13)."""
     sessions = seen.portal_sessions(conn, now)
     if not sessions:
         return []
     rows = []
     params = dict(seen.at(now), code=personal_code, sessions=sessions)
+    found = conn.execute(_PORTAL_RESULTS, params).all()
+    numbers = [n for row in found for n in (row.number, row.supersedes) if n is not None]
+    appeals = latest_appeals(conn, numbers)
     for (year, session, code, name, exam_parts, total, passed, cefr, parts, number,
-         status) in conn.execute(_PORTAL_RESULTS, params):
+         status, older) in found:
         rows.append(
             PortalRow(
                 school_year=year,
@@ -160,6 +169,7 @@ def portal_results(conn: Connection, personal_code: str, now: datetime) -> list[
                 parts=ordered_parts(exam_parts, parts),
                 certificate_number=number,
                 certificate_status=None if number is None else CertificateStatus(status),
+                appeal=appeals.get(number) or appeals.get(older),
             )
         )
     return rows

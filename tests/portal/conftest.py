@@ -19,13 +19,13 @@ from joserfc.jwk import RSAKey
 from sqlalchemy import Engine
 from werkzeug.serving import make_server
 
-from gateway.ejournal.accounts import DEMO_PASSWORD, demo_accounts
-from gateway.ejournal.provider import Client, ProviderState, _new_key
-from gateway.ejournal.server import RunningProvider, start_provider
 from gateway.portal.settings import PortalSettings, Provider
 from gateway.runtime import Runtime
 from gateway.serve import combined_app
 from gateway.settings import load_settings
+from gateway.simulators.ejournal.accounts import DEMO_PASSWORD, demo_accounts
+from gateway.simulators.ejournal.provider import Client, ProviderState, _new_key
+from gateway.simulators.ejournal.server import RunningProvider, start_provider
 from tests.databases import DEMO, prepare
 from tests.demo_keys import demo_runtime
 from tests.portal.countries import write_countries

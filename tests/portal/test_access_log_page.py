@@ -27,14 +27,14 @@ from sqlalchemy import select
 from werkzeug.serving import make_server
 
 from gateway.demo import DEMO_DATA, DEMO_REGISTRY
-from gateway.ejournal.accounts import Account
-from gateway.ejournal.provider import Client, ProviderState
-from gateway.ejournal.server import start_provider
-from gateway.registry.fixture import load_fixture
-from gateway.registry.simulator import start_simulator
 from gateway.runtime import Runtime
 from gateway.serve import combined_app
 from gateway.settings import load_settings
+from gateway.simulators.ejournal.accounts import Account
+from gateway.simulators.ejournal.provider import Client, ProviderState
+from gateway.simulators.ejournal.server import start_provider
+from gateway.simulators.register import start_simulator
+from gateway.simulators.register_fixture import load_fixture
 from gateway.store.db import upgrade
 from gateway.store.importer import import_file
 from gateway.store.models import AuditRecord
@@ -72,7 +72,7 @@ class Gateway:
 def serving_gateway(tmp_path: Path, database_url: str) -> Iterator[Gateway]:
     """The demo data, the population register simulator, the e-journal simulator, and the
     gateway's SOAP and portal application on one loopback port."""
-    from gateway.ejournal.accounts import demo_accounts
+    from gateway.simulators.ejournal.accounts import demo_accounts
 
     listener = listening_socket()
     port = listener.getsockname()[1]
@@ -113,7 +113,7 @@ def gateway(tmp_path: Path, database_url: str) -> Iterator[Gateway]:
 
 
 def login_of(code: str) -> str:
-    from gateway.ejournal.accounts import demo_accounts
+    from gateway.simulators.ejournal.accounts import demo_accounts
 
     digits = code.replace("-", "")
     found: list[Account] = [a for a in demo_accounts().values()

@@ -14,9 +14,9 @@ from urllib.parse import parse_qs, urlencode, urlsplit
 import pytest
 import requests
 
-from gateway.ejournal.provider import Misbehaviour
 from gateway.portal.auth import SignInFailed, school_roles
 from gateway.portal.settings import Provider
+from gateway.simulators.ejournal.provider import Misbehaviour
 from tests.portal.conftest import PortalStand, csrf_of, serving_portal, start_sign_in
 
 

@@ -14,12 +14,13 @@ from urllib.parse import urljoin
 
 import pytest
 import requests
-from sqlalchemy import select
+from sqlalchemy import insert, select
 
 from gateway.signing.keys import pinned_ca_file
 from gateway.signing.verify import verify_file
 from gateway.store import documents as documents_store
-from gateway.store.models import AuditRecord
+from gateway.store.importer import import_document
+from gateway.store.models import Appeal, AuditRecord
 from tests.portal.conftest import (
     PortalStand,
     csrf_of,
@@ -286,3 +287,26 @@ def test_a_large_post_is_refused(stand: PortalStand) -> None:
                           data={"csrf_token": token, "pad": "x" * 20000}, timeout=10)
     assert answer.status_code == 413
     assert "Content-Security-Policy" in answer.headers
+
+
+def test_the_results_show_an_appeal_and_then_its_decision(stand: PortalStand) -> None:
+    """RULES §13: the appeal's reference shows its decision to the student, on the portal too."""
+    reference, number = "APL-2026-0000000C", "2026/147296056270-FRA09"
+    with stand.engine.begin() as conn:
+        conn.execute(insert(Appeal).values(
+            reference=reference, document_number=number, requester_code=ANNA,
+            subject_code=ANNA, role="student", text="t", status="open",
+            created_at=datetime(2026, 11, 20, 9, tzinfo=UTC)))
+    browser = sign_in(stand, "anna.berzina")
+    page = browser.get(f"{stand.url}results", timeout=10).text
+    assert f"Apelācija {reference}: iesniegta, vēl nav izlemta" in page
+    assert "(Apelācijā)" in page
+
+    import_document(stand.engine, {"appeals": [
+        {"reference": reference, "decision": "rejected", "decided_on": "2026-11-25"}]})
+    page = browser.get(f"{stand.url}results", timeout=10).text
+    assert f"Apelācija {reference}: noraidīta 25.11.2026, rezultāts nemainās" in page
+    assert "(Apelācijā)" not in page
+    browser.get(f"{stand.url}lang/en", timeout=10)
+    page = browser.get(f"{stand.url}results", timeout=10).text
+    assert f"Appeal {reference}: rejected on 25.11.2026, the result stands" in page

@@ -11,10 +11,10 @@ import pytest
 
 from gateway.domain.age import RIGA
 from gateway.registry.client import RegistryClient
-from gateway.registry.fixture import RegisterFixture, load_fixture
-from gateway.registry.server import RunningSimulator
-from gateway.registry.simulator import start_simulator
 from gateway.settings import Settings, XRoadMember, load_settings
+from gateway.simulators.register import start_simulator
+from gateway.simulators.register_fixture import RegisterFixture, load_fixture
+from gateway.simulators.register_server import RunningSimulator
 
 DATA = Path(__file__).resolve().parent / "data"
 FAMILY = DATA / "family.json"

@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 
 from gateway.registry.cache import Hit, TTLCache
 from gateway.registry.client import RegistryClient
-from gateway.registry.server import RunningSimulator
+from gateway.simulators.register_server import RunningSimulator
 from tests.registry import people as p
 from tests.registry.conftest import FakeClock, make_settings
 

@@ -22,10 +22,12 @@ from urllib3.exceptions import (
     ReadTimeoutError,
 )
 
+from gateway.contracts.reader import ContractOnlyTransport
 from gateway.domain.mandate import RegisterRecord, RelationKind, Representative
 from gateway.errors import RegistryUnavailable
 from gateway.ns import XROAD, XROAD_ID
 from gateway.registry.client import RegistryClient, RegistryFailure, classify
+from gateway.registry.contract import CONTRACT_FILES
 from gateway.registry.failure import (
     AnswerTooLarge,
     DeadlineExceeded,
@@ -33,8 +35,7 @@ from gateway.registry.failure import (
     RegisterFault,
     UnexpectedStatus,
 )
-from gateway.registry.server import RunningSimulator
-from gateway.registry.transport import ContractOnlyTransport
+from gateway.simulators.register_server import RunningSimulator
 from gateway.xmlsafe import UnsafeXML
 from tests.registry import people as p
 from tests.registry.conftest import DATA, REGISTER, US, make_settings
@@ -279,7 +280,7 @@ def test_client_connects_only_to_the_configured_register(monkeypatch: pytest.Mon
     ],
 )
 def test_transport_loads_only_the_contract(url: str) -> None:
-    transport = ContractOnlyTransport()
+    transport = ContractOnlyTransport(CONTRACT_FILES)
     with pytest.raises(PermissionError):
         transport.load(url)
     with pytest.raises(PermissionError):

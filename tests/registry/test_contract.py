@@ -11,9 +11,9 @@ from lxml import etree
 from gateway.ns import PMLP, SOAP11_ENV, WSDL, WSDL_SOAP, XROAD, XSD
 from gateway.registry import contract
 from gateway.registry.client import RegistryClient
-from gateway.registry.fixture import RegisterFixture
 from gateway.registry.registers import IEVP_REGISTER, PMLP_REGISTER, RegisterContract
-from gateway.registry.server import RunningSimulator
+from gateway.simulators.register_fixture import RegisterFixture
+from gateway.simulators.register_server import RunningSimulator
 from tests.official import require_official_xroad
 from tests.registry import people as p
 from tests.registry.conftest import DATA

@@ -14,10 +14,10 @@ import pytest
 from gateway.domain.mandate import Decision, Reason
 from gateway.errors import RegistryUnavailable
 from gateway.registry.client import RegistryClient, RegistryFailure
-from gateway.registry.fixture import RegisterFixture
 from gateway.registry.mandate_service import check_mandate
-from gateway.registry.server import RunningSimulator
-from gateway.registry.simulator import FailMode, start_simulator
+from gateway.simulators.register import FailMode, start_simulator
+from gateway.simulators.register_fixture import RegisterFixture
+from gateway.simulators.register_server import RunningSimulator
 from tests.registry import people as p
 from tests.registry.conftest import NOW, REGISTER, make_settings
 

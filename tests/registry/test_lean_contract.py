@@ -27,13 +27,18 @@ from gateway.ns import SOAP11_ENV, XROAD
 from gateway.registry import contract
 from gateway.registry.answer import record_from_answer
 from gateway.registry.caller import check_answer
-from gateway.registry.envelope import RegisterRequest, answer_element, build_answer, read_request
-from gateway.registry.fixture import RegisterFixture
 from gateway.registry.prison_client import record_from_prison_answer
-from gateway.registry.prison_fixture import load_prison_fixture, prison_answer_element
 from gateway.registry.registers import IEVP_REGISTER, PMLP_REGISTER, RegisterContract
 from gateway.registry.request import RequestTemplate
 from gateway.settings import XRoadMember
+from gateway.simulators.prison_fixture import load_prison_fixture, prison_answer_element
+from gateway.simulators.register_envelope import (
+    RegisterRequest,
+    answer_element,
+    build_answer,
+    read_request,
+)
+from gateway.simulators.register_fixture import RegisterFixture
 from tests.domain.reference import new_codes, old_codes
 from tests.registry import people as p
 from tests.registry.conftest import DATA, REGISTER, US

@@ -21,7 +21,7 @@ from gateway.registry.mandate_service import (
     check_mandate,
     requester_is_adult,
 )
-from gateway.registry.server import RunningSimulator
+from gateway.simulators.register_server import RunningSimulator
 from tests.registry import people as p
 from tests.registry.conftest import NOW
 from tests.stand import REPO

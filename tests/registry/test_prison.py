@@ -20,18 +20,18 @@ from gateway.domain.personal_code import parse_personal_code
 from gateway.domain.prison import responsible_official
 from gateway.errors import PrisonRegistryUnavailable
 from gateway.registry.client import RegistryFailure
-from gateway.registry.fixture import FixtureError
 from gateway.registry.prison_client import PrisonClient
-from gateway.registry.prison_fixture import (
+from gateway.registry.registers import IEVP_REGISTER
+from gateway.settings import XRoadMember
+from gateway.simulators.prison_fixture import (
     PrisonFixture,
     load_prison_fixture,
     parse_prison_fixture,
     prison_answer_element,
 )
-from gateway.registry.registers import IEVP_REGISTER
-from gateway.registry.server import RunningSimulator
-from gateway.registry.simulator import FailMode, start_prison_simulator
-from gateway.settings import XRoadMember
+from gateway.simulators.register import FailMode, start_prison_simulator
+from gateway.simulators.register_fixture import FixtureError
+from gateway.simulators.register_server import RunningSimulator
 from tests.registry.conftest import DATA, FakeClock, make_settings
 
 PRISONS = XRoadMember(instance="LV-TEST", member_class="GOV", member_code="90000027165",

@@ -19,11 +19,11 @@ from gateway.errors import ConfigurationError
 from gateway.ns import SOAP11_ENV, WSDL_SOAP
 from gateway.registry import contract
 from gateway.registry.client import RegistryClient
-from gateway.registry.fixture import FixtureError, load_fixture
 from gateway.registry.mandate_service import check_mandate
-from gateway.registry.server import RunningSimulator
-from gateway.registry.simulator import check_loopback
 from gateway.settings import load_settings
+from gateway.simulators.register import check_loopback
+from gateway.simulators.register_fixture import FixtureError, load_fixture
+from gateway.simulators.register_server import RunningSimulator
 from tests.registry import people as p
 from tests.registry.conftest import DATA, FAMILY, NOW
 from tests.stand import REPO

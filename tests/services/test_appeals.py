@@ -24,13 +24,13 @@ from gateway.errors import (
     RegistryUnavailable,
 )
 from gateway.registry.client import RegistryClient
-from gateway.registry.fixture import RegisterFixture
 from gateway.registry.prison_client import PrisonClient
-from gateway.registry.prison_fixture import PrisonFixture
-from gateway.registry.server import RunningSimulator
-from gateway.registry.simulator import start_prison_simulator
 from gateway.services.access import Access
 from gateway.services.appeals import submit_appeal
+from gateway.simulators.prison_fixture import PrisonFixture
+from gateway.simulators.register import start_prison_simulator
+from gateway.simulators.register_fixture import RegisterFixture
+from gateway.simulators.register_server import RunningSimulator
 from gateway.store.importer import import_document
 from gateway.store.models import Appeal
 from tests.registry import people as p

@@ -23,7 +23,7 @@ from lxml import etree
 
 from gateway.domain.prison import InmateRecord, Official
 from gateway.ns import IEVP
-from gateway.registry.fixture import FixtureError, _code, _date, _keys
+from gateway.simulators.register_fixture import FixtureError, _code, _date, _keys
 
 _INMATE_KEYS = {"personal_code", "institution", "officials"}
 _OFFICIAL_KEYS = {"personal_code", "given_name", "family_name", "valid_from", "valid_to"}

@@ -1,12 +1,14 @@
-"""zeep reading a committed contract: its own files only, never the network, never sending.
+"""A contract reader: zeep reading one of our committed contracts (a WSDL and the schemas it
+imports) from its own files only, never the network, and never sending.
 
-The register clients no longer use zeep (they call through :mod:`gateway.registry.caller`).
-zeep is left at run time only in ``gateway verify --status-from`` (:mod:`gateway.status_query`),
-and there only to read the published WSDL, write the request and read the answer; the HTTP
-exchange is the register clients' bounded POST (:class:`gateway.registry.wire.BoundedPost`).
-:class:`ContractOnlyTransport` is the zeep transport a WSDL is read through: it loads only the
-given contract files (never a URL, so reading the WSDL cannot reach the network) and refuses to
-send anything.
+Neither the gateway nor the register clients call through zeep (the clients use
+:mod:`gateway.registry.caller`). zeep is left at run time only in ``gateway verify
+--status-from`` (:mod:`gateway.status_query`), and there only to read the published WSDL, write
+the request and read the answer; the HTTP exchange is the register clients' bounded POST
+(:class:`gateway.registry.wire.BoundedPost`). The contract tests read the registers' WSDLs the
+same way. :class:`ContractOnlyTransport` is the zeep transport a WSDL is read through: it loads
+only the given contract files (never a URL, so reading the WSDL cannot reach the network) and
+refuses to send anything.
 """
 
 from __future__ import annotations
@@ -17,13 +19,11 @@ from typing import Any
 import zeep
 from zeep.transports import Transport
 
-from gateway.registry.contract import CONTRACT_FILES
-
 
 class ContractOnlyTransport(Transport):
     """A zeep transport that reads only the contract files and sends nothing."""
 
-    def __init__(self, contract_files: tuple[Path, ...] = CONTRACT_FILES) -> None:
+    def __init__(self, contract_files: tuple[Path, ...]) -> None:
         super().__init__()  # type: ignore[no-untyped-call]  # zeep is untyped
         self._allowed = {path.resolve() for path in contract_files}
 

@@ -22,7 +22,8 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
 from gateway.domain.age import RIGA
-from gateway.services.report import InstitutionResults
+from gateway.domain.personal_code import display
+from gateway.reports.institution import InstitutionReport
 
 TITLE = "Reflektantu un absolventu eksāmenu un pārbaudījumu rezultāti"
 EDUCATION = {"basic": "Iegūta pamatizglītība", "secondary": "Iegūta vispārējā vidējā izglītība"}
@@ -53,11 +54,7 @@ def _cell(ws: WriteOnlyWorksheet, value: Any, *, font: Font | None = None,
     return cell
 
 
-def _display(digits: str) -> str:
-    return f"{digits[:6]}-{digits[6:]}"
-
-
-def part_columns(report: InstitutionResults) -> list[tuple[str, str]]:
+def part_columns(report: InstitutionReport) -> list[tuple[str, str]]:
     """(exam code, part name) of every part column, by exam code, each exam's parts in order."""
     seen: dict[tuple[str, str], None] = {}
     for row in sorted(report.rows, key=lambda r: r.exam_code):
@@ -66,7 +63,7 @@ def part_columns(report: InstitutionResults) -> list[tuple[str, str]]:
     return list(seen)
 
 
-def write_workbook(report: InstitutionResults, out: Path | IO[bytes],
+def write_workbook(report: InstitutionReport, out: Path | IO[bytes],
                    generated_at: datetime) -> int:
     """Write the report to ``out``; the number of result rows written."""
     workbook = Workbook(write_only=True)
@@ -105,7 +102,7 @@ def write_workbook(report: InstitutionResults, out: Path | IO[bytes],
             scores[position[(row.exam_code, name)]] = _cell(ws, percent / 100,
                                                              number_format=PERCENT)
         ws.append([
-            _display(row.personal_code), row.given_name, row.family_name, row.exam_name,
+            display(row.personal_code), row.given_name, row.family_name, row.exam_name,
             row.exam_code, row.school_year, row.session_code,
             _cell(ws, row.total_percent / 100, number_format=PERCENT),
             row.cefr_level or "", "jā" if row.passed else "nē", *scores,

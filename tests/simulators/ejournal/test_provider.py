@@ -17,15 +17,15 @@ from joserfc.jwk import KeySet
 
 from gateway.demo import DEMO_DATA, DEMO_STAFF
 from gateway.domain.personal_code import parse_personal_code
-from gateway.ejournal.accounts import (
+from gateway.errors import ConfigurationError
+from gateway.simulators.ejournal.accounts import (
     DEMO_PASSWORD,
     accounts_from_demo,
     demo_accounts,
     staff_accounts,
 )
-from gateway.ejournal.provider import Client, ProviderState
-from gateway.ejournal.server import RunningProvider, start_provider
-from gateway.errors import ConfigurationError
+from gateway.simulators.ejournal.provider import Client, ProviderState
+from gateway.simulators.ejournal.server import RunningProvider, start_provider
 
 REDIRECT = "http://127.0.0.1:9/portal/callback/eklase"
 VERIFIER = "v" * 50

@@ -9,7 +9,7 @@ import requests
 from joserfc import jwt
 from joserfc.jwk import KeySet
 
-from tests.ejournal.test_provider import CHALLENGE, VERIFIER
+from tests.simulators.ejournal.test_provider import CHALLENGE, VERIFIER
 from tests.stand import environment, free_port, process
 
 

@@ -3,8 +3,9 @@
 ``gateway registry-sim --fixture FILE --host 127.0.0.1 --port N [--delay S] [--fail MODE]``
 serves the committed WSDL's service from a RULES §10 fixture:
 
-* ``POST /`` — a SOAP request, checked as X-Road wants it (:mod:`gateway.registry.envelope`);
-  a person not in the fixture is answered with ``found = false``; a broken request gets a fault;
+* ``POST /`` — a SOAP request, checked as X-Road wants it
+  (:mod:`gateway.simulators.register_envelope`); a person not in the fixture is answered with
+  ``found = false``; a broken request gets a fault;
 * ``GET /?wsdl`` — the WSDL with ``soap:address`` set to this server (and ``GET /schemas/NAME``
   the schemas it imports);
 * ``GET /_counters`` — the call counters as JSON, so tests can see what the cache saved.
@@ -33,7 +34,10 @@ from lxml import etree
 from gateway.demo import DEMO_REGISTRY
 from gateway.errors import ConfigurationError
 from gateway.registry import contract
-from gateway.registry.envelope import (
+from gateway.registry.redact import pseudonym
+from gateway.registry.registers import IEVP_REGISTER, PMLP_REGISTER, RegisterContract
+from gateway.settings import Settings, XRoadMember
+from gateway.simulators.register_envelope import (
     RequestRefused,
     answer_element,
     build_answer,
@@ -41,13 +45,10 @@ from gateway.registry.envelope import (
     build_response,
     read_request,
 )
-from gateway.registry.fixture import load_fixture
-from gateway.registry.redact import pseudonym
-from gateway.registry.registers import IEVP_REGISTER, PMLP_REGISTER, RegisterContract
-from gateway.settings import Settings, XRoadMember
+from gateway.simulators.register_fixture import load_fixture
 
 if TYPE_CHECKING:
-    from gateway.registry.server import RunningSimulator
+    from gateway.simulators.register_server import RunningSimulator
 
 __all__ = ["FailMode", "RegisterSimulator", "build_response", "run_from_cli", "start_simulator"]
 
@@ -210,7 +211,7 @@ def start_simulator(
     answer: Callable[[Any], etree._Element] = answer_element,
 ) -> RunningSimulator:
     """Serve a simulator in a background thread (port 0: any free port); stop it when done."""
-    from gateway.registry.server import serve_in_thread
+    from gateway.simulators.register_server import serve_in_thread
 
     app = RegisterSimulator(fixture, service, delay=delay, fail=fail, register=register,
                             answer=answer)
@@ -220,7 +221,7 @@ def start_simulator(
 def start_prison_simulator(fixture: SimulatedFixture, service: XRoadMember, **options: Any
                            ) -> RunningSimulator:
     """The Prison Administration's register, simulated by the same server (issue 12)."""
-    from gateway.registry.prison_fixture import prison_answer_element
+    from gateway.simulators.prison_fixture import prison_answer_element
 
     return start_simulator(fixture, service, register=IEVP_REGISTER,
                            answer=prison_answer_element, **options)
@@ -239,7 +240,7 @@ def run_from_cli(args: argparse.Namespace, settings: Settings) -> int:
     fixture: SimulatedFixture
     if getattr(args, "register", "pmlp") == "ievp":
         from gateway.demo import DEMO_PRISON
-        from gateway.registry.prison_fixture import load_prison_fixture
+        from gateway.simulators.prison_fixture import load_prison_fixture
 
         fixture = load_prison_fixture(args.fixture or DEMO_PRISON)
     else:

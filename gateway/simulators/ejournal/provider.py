@@ -38,7 +38,7 @@ from flask import Flask, Response, abort, jsonify, render_template, request
 from joserfc import jwt
 from joserfc.jwk import RSAKey
 
-from gateway.ejournal.accounts import DEMO_PASSWORD, Account
+from gateway.simulators.ejournal.accounts import DEMO_PASSWORD, Account
 
 ISSUERS = {"eklase": "E-klase", "mykoob": "Mykoob"}
 CODE_SECONDS = 60

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 
 if TYPE_CHECKING:
-    from gateway.registry.simulator import RegisterSimulator
+    from gateway.simulators.register import RegisterSimulator
 
 log = logging.getLogger(__name__)
 

@@ -17,7 +17,7 @@ import pytest
 from openpyxl import load_workbook
 from sqlalchemy import Engine
 
-from gateway.documents.workbook import HEADER_ROW, TITLE, write_workbook
+from gateway.reports.workbook import HEADER_ROW, TITLE, write_workbook
 from gateway.services.report import institution_results
 from gateway.store.importer import import_document
 from tests.services.test_report import NOW, SCHOOL, generated

@@ -12,11 +12,16 @@ from types import TracebackType
 
 from werkzeug.serving import BaseWSGIServer, make_server
 
-from gateway.ejournal.accounts import demo_accounts
-from gateway.ejournal.provider import Client, Misbehaviour, ProviderState, create_provider
 from gateway.errors import ConfigurationError
 from gateway.portal.settings import PLACEHOLDER_CLIENT_SECRET
 from gateway.settings import Settings
+from gateway.simulators.ejournal.accounts import demo_accounts
+from gateway.simulators.ejournal.provider import (
+    Client,
+    Misbehaviour,
+    ProviderState,
+    create_provider,
+)
 
 log = logging.getLogger(__name__)
 
