@@ -11,9 +11,9 @@ import pytest
 
 from gateway import slots
 from gateway.registry.client import RegistryClient
-from gateway.registry.fixture import RegisterFixture
-from gateway.registry.server import RunningSimulator
-from gateway.registry.simulator import start_simulator
+from gateway.simulators.register import start_simulator
+from gateway.simulators.register_fixture import RegisterFixture
+from gateway.simulators.register_server import RunningSimulator
 from tests.registry import people as p
 from tests.registry.conftest import REGISTER, make_settings
 
