@@ -5,14 +5,22 @@ from __future__ import annotations
 import argparse
 import logging
 import os
+import signal
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from gateway.edoc_cli import register as register_edoc_commands
-from gateway.errors import ConfigurationError, GatewayError, InvalidPersonalCode
+from gateway.errors import (
+    CommandRefused,
+    ConfigurationError,
+    GatewayError,
+    InvalidPersonalCode,
+    ProductionRefused,
+)
 from gateway.logs import configure as configure_logs
-from gateway.settings import Settings, load_settings
+from gateway.logs import escape
+from gateway.settings import DEFAULT_CONFIG, Settings, config_file, load_settings
 
 log = logging.getLogger(__name__)
 
@@ -30,9 +38,12 @@ configuration file's directory. Only `init` and `serve` make demo keys."""
 def _cmd_init(args: argparse.Namespace, settings: Settings) -> int:
     from gateway.production import refuse_demo_parts
     from gateway.signing.keys import load_signer_key
-    from gateway.store.db import init_database
+    from gateway.soap.operations import check_allow_list
+    from gateway.store.db import check_database, init_database
 
     refuse_demo_parts(settings)  # before any demo key is made
+    check_allow_list(settings)  # what `serve` would refuse, refused before anything is written
+    check_database(settings)
     url = init_database(settings)
     print(f"database ready: {_safe_url(url)}")
     key = load_signer_key(settings.signing, settings.data_dir)  # makes demo keys if none set
@@ -41,13 +52,15 @@ def _cmd_init(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _cmd_import(args: argparse.Namespace, settings: Settings) -> int:
-    from gateway.store.db import create_engine_for, init_database
+    from gateway.store.db import check_database, create_engine_for, init_database
     from gateway.store.importer import import_file
 
+    source = readable_file(Path(args.file), "import file", "name an existing VISC import file")
+    check_database(settings)
     init_database(settings)
     engine = create_engine_for(settings)
     try:
-        summary = import_file(engine, Path(args.file))
+        summary = import_file(engine, source)
     finally:
         engine.dispose()
     print(summary.describe())
@@ -56,12 +69,12 @@ def _cmd_import(args: argparse.Namespace, settings: Settings) -> int:
 
 def _cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
     from gateway.demo.corrections import demo_document, load_demo_appeal
-    from gateway.errors import ProductionRefused
-    from gateway.store.db import create_engine_for, init_database
+    from gateway.store.db import check_database, create_engine_for, init_database
     from gateway.store.importer import import_document
 
     if settings.environment == "production":
         raise ProductionRefused(["environment: the demo data set is never loaded in production"])
+    check_database(settings)
     init_database(settings)
     engine = create_engine_for(settings)
     try:
@@ -76,7 +89,6 @@ def _cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _cmd_registry_sim(args: argparse.Namespace, settings: Settings) -> int:
-    from gateway.errors import ProductionRefused
     from gateway.simulators.register import run_from_cli
 
     if settings.environment == "production":
@@ -93,15 +105,16 @@ def _cmd_ejournal_sim(args: argparse.Namespace, settings: Settings) -> int:
 def _cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     from gateway.production import refuse_demo_parts
     from gateway.serve import serve
-    from gateway.store.db import init_database
+    from gateway.store.db import check_database, init_database
 
     refuse_demo_parts(settings)
-    init_database(settings)
-    serve(
+    check_database(settings)
+    serve(  # checks the allow-list, migrates, then tries the whole configuration before forking
         settings,
         host=args.host or settings.host,
         port=args.port or settings.port,
         workers=args.workers or settings.workers,
+        prepare=lambda: init_database(settings),
     )
     return 0
 
@@ -109,14 +122,14 @@ def _cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
 def _cmd_audit(args: argparse.Namespace, settings: Settings) -> int:
     from gateway.domain.personal_code import parse_personal_code
     from gateway.services.access_log import operator_access_log
-    from gateway.store.db import create_engine_for
+    from gateway.store.db import check_database, create_engine_for
 
     try:
         person = parse_personal_code(args.person)
     except InvalidPersonalCode as exc:
-        print(f"gateway audit: --person is not a valid personal code ({exc.detail}): "
-              "11 digits, DDMMYY-CNNNX or DDMMYYCNNNX", file=sys.stderr)
-        return 2
+        raise CommandRefused(f"not a valid personal code ({exc.detail})", "audit --person",
+                             "give 11 digits, DDMMYY-CNNNX or DDMMYYCNNNX") from None
+    check_database(settings, existing=True)
     engine = create_engine_for(settings)
     try:  # the same accesses getAccessLog and the portal show (RULES §13)
         entries = operator_access_log(engine, settings.client_kinds, person, limit=args.limit)
@@ -145,16 +158,18 @@ def _cmd_verify(args: argparse.Namespace, settings: Settings) -> int:
     else:
         found = pinned_ca_file(settings.signing, settings.data_dir)
         if found is None:
-            print("gateway verify: no CA is configured (signing.ca_file); name one with --ca",
-                  file=sys.stderr)
-            return 2
+            raise CommandRefused("no CA is configured", "signing.ca_file", "name one with --ca")
         ca, origin = found, f"the demo CA in data_dir {settings.data_dir}"
     if not ca.is_file():
-        demo = origin.startswith("the demo")
-        hint = "run `gateway init` to make the demo keys, or " if demo else ""
-        print(f"gateway verify: no CA certificate at {ca} ({origin}); {hint}name one with --ca",
-              file=sys.stderr)
-        return 2
+        todo = "name one with --ca"
+        if origin.startswith("the demo"):
+            todo = "run `gateway init` to make the demo keys, or " + todo
+            if not (args.config or config_file()).is_file():  # outside the checkout
+                todo = (f"no {DEFAULT_CONFIG} here, so data_dir is not the checkout's: run it "
+                        "from the checkout, name its settings with --config "
+                        "(e.g. --config ~/vpis/config/gateway.toml), or " + todo)
+        raise CommandRefused("no CA certificate", f"{ca} ({origin})", todo)
+    readable_file(Path(args.file), "file to verify", "name the .edoc or the signed answer")
     print(f"CA: {ca} ({origin})")
     try:
         checks = verify_file(Path(args.file), ca_file=ca)
@@ -174,20 +189,22 @@ def _cmd_report(args: argparse.Namespace, settings: Settings) -> int:
 
     from gateway.reports.workbook import write_workbook
     from gateway.services.report import institution_results
-    from gateway.store.db import create_engine_for
+    from gateway.store.db import check_database, create_engine_for
 
     try:
         selection = date.fromisoformat(args.date)
     except ValueError:
-        print(f"gateway report: --date must be YYYY-MM-DD, not {args.date!r}", file=sys.stderr)
-        return 2
+        raise CommandRefused(f"not a date: {args.date!r}", "report --date",
+                             "write it YYYY-MM-DD") from None
+    output = writable_file(Path(args.output), "report -o")
+    check_database(settings, existing=True)
     now = datetime.now(UTC)
     engine = create_engine_for(settings)
     try:
         report = institution_results(engine, args.institution, args.education, selection, now)
     finally:
         engine.dispose()
-    rows = write_workbook(report, Path(args.output), now)
+    rows = write_workbook(report, output, now)
     print(f"{args.output}: {rows} results of {report.institution_name} ({args.education}), "
           f"sessions published by {selection:%d.%m.%Y}")
     return 0
@@ -219,6 +236,33 @@ def _print_status(args: argparse.Namespace, settings: Settings, ca: Path) -> int
         return 1
     print(f"status: {status.describe()} (answer signature checked)")
     return 0 if status.status == "valid" else 3
+
+
+def readable_file(path: Path, what: str, todo: str) -> Path:
+    """``path`` when it is a file this process can read; else the command is refused."""
+    if not path.exists():
+        raise CommandRefused(f"{what} not found", str(path), todo)
+    if not path.is_file():
+        raise CommandRefused(f"{what} is not a file", str(path), todo)
+    if not os.access(path, os.R_OK):
+        raise CommandRefused(f"{what} cannot be read (permission denied)", str(path),
+                             "check its permissions")
+    return path
+
+
+def writable_file(path: Path, option: str) -> Path:
+    """``path`` when a file can be written there (its folder exists and is writable)."""
+    folder = path.absolute().parent
+    where = f"{path} ({option})"
+    if path.is_dir():
+        raise CommandRefused("output is a folder, not a file", where, "name a file to write")
+    if not folder.is_dir():
+        raise CommandRefused("output folder does not exist", where,
+                             "create the folder first or name another file")
+    if not os.access(folder, os.W_OK):
+        raise CommandRefused("output folder is not writable", where,
+                             "check its permissions or name another file")
+    return path
 
 
 def _safe_url(url: str) -> str:
@@ -331,17 +375,65 @@ def main(argv: Sequence[str] | None = None) -> int:
         func: Command = args.func
         code = func(args, settings)
         sys.stdout.flush()  # a closed pipe shows here, not at exit
+        _interrupt_ends_at_once()
         return code
     except BrokenPipeError:  # `gateway audit … | head`: the reader has all it wanted
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
         return 0
+    except KeyboardInterrupt:
+        _interrupt_ends_at_once()
+        say("gateway: interrupted")
+        return 130
+    except CommandRefused as exc:
+        say(f"gateway: {exc}")
+        return exc.exit_code
+    except ProductionRefused as exc:  # one line per problem, each on its own
+        for line in str(exc).split("\n"):
+            say(f"gateway: {line}" if not line.startswith(" ") else line)
+        return 2
     except ConfigurationError as exc:
-        print(f"gateway: {exc}", file=sys.stderr)
+        say(f"gateway: {exc}")
         return 2
     except GatewayError as exc:
-        print(f"gateway: {exc}", file=sys.stderr)
+        say(f"gateway: {exc}")
         return 1
+    except Exception as exc:
+        refused = _refusal(exc)
+        if refused is None:
+            raise
+        say(f"gateway: {refused}")
+        return refused.exit_code
+
+
+def say(line: str) -> None:
+    """One line to stderr, with whatever it quotes (a file name, an argument, a driver's
+    message) escaped by the log formatter's one rule (:func:`gateway.logs.escape`): no value
+    can start a line of its own (CWE-117)."""
+    print(escape(line), file=sys.stderr, flush=True)
+
+
+def _refusal(exc: Exception) -> CommandRefused | None:
+    """An ordinary failure outside the error tree as the refusal it is, else ``None``: the
+    database failing mid-command, a file that vanished after its check."""
+    from sqlalchemy.exc import DBAPIError
+
+    from gateway.store.db import database_refusal
+
+    if isinstance(exc, DBAPIError):
+        return database_refusal(exc, None)
+    if isinstance(exc, OSError) and exc.filename is not None:
+        return CommandRefused(f"cannot use the file ({exc.strerror or type(exc).__name__})",
+                              str(exc.filename), "check the path and its permissions",
+                              exit_code=1)
+    return None
+
+
+def _interrupt_ends_at_once() -> None:
+    """From here on, Ctrl-C ends the process at once with 130: an interrupt that lands in an
+    exit step (a pool's clean-up at exit) must neither print a traceback nor exit 0."""
+    if signal.getsignal(signal.SIGINT) is signal.default_int_handler:  # not when embedded
+        signal.signal(signal.SIGINT, lambda *_: os._exit(130))
 
 
 if __name__ == "__main__":

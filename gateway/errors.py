@@ -360,3 +360,28 @@ class ProductionRefused(ConfigurationError):
             problems=tuple(problems),
         )
         self.problems = tuple(problems)
+
+
+class CommandRefused(GatewayError):
+    """A command of the ``gateway`` CLI cannot run as asked: a file, folder or setting it needs
+    is missing, unreadable or wrong. Nothing was written. The CLI prints it as ONE line,
+    ``gateway: <what>: <which file or setting>: <what to do>``, and exits with ``exit_code``
+    (2: the command line or the configuration is at fault; 1: anything else)."""
+
+    code = "CommandRefused"
+    exit_code: int = 2
+
+    def __init__(self, what: str, where: str, todo: str, *, exit_code: int = 2) -> None:
+        super().__init__(f"{what}: {where}: {todo}", what=what, where=where, todo=todo)
+        self.what, self.where, self.todo = what, where, todo
+        self.exit_code = exit_code
+
+
+class DatabaseUnavailable(CommandRefused):
+    """The configured database cannot be reached or used (refused connection, unknown host,
+    wrong password, no schema yet); ``where`` is its URL without the password."""
+
+    code = "DatabaseUnavailable"
+
+    def __init__(self, what: str, where: str, todo: str) -> None:
+        super().__init__(what, where, todo, exit_code=1)

@@ -1,7 +1,14 @@
 """``gateway serve``: the WSGI application under gunicorn.
 
 Each worker builds its own :class:`~gateway.runtime.Runtime` after the fork (database pool,
-register client, signing key), so no connection or socket is shared between processes.
+register client, signing key), so no connection or socket is shared between processes. The
+master builds one first and closes it (:func:`check_before_fork`): a setting that would stop
+every worker stops ``gateway serve`` with one line instead, before anything forks.
+
+Signals: SIGTERM stops gracefully (requests in flight finish), SIGINT and SIGQUIT at once, and
+SIGHUP — a closed terminal — like SIGTERM, never gunicorn's "reload": the gateway never outlives
+the session that started it (an orphan would keep the port); the workers' side is
+:class:`_StopCleanly`.
 """
 
 from __future__ import annotations
@@ -9,13 +16,18 @@ from __future__ import annotations
 import logging
 import os
 import shutil
+import signal
 import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import gunicorn.workers.gthread
+import gunicorn.workers.sync
 from gunicorn.app.base import BaseApplication
+from gunicorn.arbiter import Arbiter
 
+from gateway.errors import CommandRefused
 from gateway.settings import Settings
 
 if TYPE_CHECKING:
@@ -26,11 +38,17 @@ log = logging.getLogger(__name__)
 AppFactory = Callable[[Settings], Any]
 
 
+_WORKER_RUNTIMES: list[Runtime] = []
+"""The runtime this worker built, closed should it be stopped before it finished booting."""
+
+
 def gateway_app(settings: Settings) -> Any:
     """The gateway's WSGI application for one worker."""
     from gateway.runtime import Runtime
 
-    return combined_app(Runtime.build(settings))
+    runtime = Runtime.build(settings)
+    _WORKER_RUNTIMES.append(runtime)
+    return combined_app(runtime)
 
 
 def combined_app(runtime: Runtime) -> Any:
@@ -66,6 +84,125 @@ class GatewayServer(BaseApplication):  # type: ignore[misc]  # gunicorn is untyp
     def load(self) -> Any:
         return self.factory(self.settings)
 
+    def run(self) -> None:
+        try:
+            _Arbiter(self).run()
+        except RuntimeError as exc:  # gunicorn's own refusals
+            raise CommandRefused(f"gunicorn did not start ({exc})", str(self.options["bind"]),
+                                 "see the log lines above", exit_code=1) from None
+
+
+class _Arbiter(Arbiter):  # type: ignore[misc]  # gunicorn is untyped
+    """gunicorn's master, with SIGHUP stopping it (gracefully, as SIGTERM) instead of
+    reloading: a hang-up means the terminal that owns the gateway is gone."""
+
+    def handle_hup(self) -> None:
+        self.log.info("Hang up: stopping")
+        self.handle_term()
+
+    def spawn_worker(self) -> Any:
+        """Fork with the stop signals blocked: one that arrives before the new worker has its
+        own handlers stays pending (it is delivered when :class:`_StopCleanly` installs them)
+        instead of reaching the master's handlers, copied into the worker, which swallowed it
+        — the worker then booted on and was killed after the graceful timeout."""
+        signal.pthread_sigmask(signal.SIG_BLOCK, STOP_SIGNALS)
+        try:
+            return super().spawn_worker()
+        finally:
+            signal.pthread_sigmask(signal.SIG_UNBLOCK, STOP_SIGNALS)
+
+
+class _StopCleanly:
+    """What the gateway's gunicorn workers add to gunicorn's, so that they stop cleanly.
+
+    - SIGHUP (the terminal closed; it reaches the workers too) ends a worker as SIGTERM does,
+      after its requests in flight, instead of killing it on the spot.
+    - A worker that begins to quit (SIGINT or SIGQUIT) lets no further stop signal interrupt
+      its exit: Ctrl-C reaches the master and the workers together, and the master then sends
+      SIGQUIT as well. Handled again, that second signal raised a second SystemExit wherever
+      the exiting worker happened to be — inside SQLAlchemy's garbage-collection callback
+      ``registry._collection_gced`` it printed a traceback (about one Ctrl-C in three). The
+      later signals now meet a handler that does nothing.
+    - Once the worker has finished (:func:`_worker_exited`), stop signals are ignored outright:
+      Python gives signals back their default action while it finalizes, and the master's
+      SIGTERM arriving then killed the worker ("was sent SIGTERM!") half-way through its exit.
+    """
+
+    alive: bool
+
+    def init_signals(self) -> None:
+        super().init_signals()  # type: ignore[misc]
+        signal.signal(signal.SIGHUP, self.handle_exit)  # type: ignore[attr-defined]
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, STOP_SIGNALS)  # blocked across the fork
+
+    def handle_quit(self, sig: int, frame: Any) -> None:
+        for each in STOP_SIGNALS:
+            signal.signal(each, _already_quitting)
+        if not self.booted:  # type: ignore[attr-defined]
+            # Still loading the application: it has served nothing. gunicorn's way out, a
+            # SystemExit raised wherever the loading is, can be swallowed there (a bare
+            # ``except:`` around an import in a library); the worker then booted on, deaf to
+            # every later signal, until the master killed it. So it leaves here and now.
+            self.log.info("Worker exiting (pid: %s)", os.getpid())  # type: ignore[attr-defined]
+            _leave_now(0)
+        super().handle_quit(sig, frame)  # type: ignore[misc]
+
+
+STOP_SIGNALS = (signal.SIGINT, signal.SIGQUIT, signal.SIGTERM, signal.SIGHUP)
+
+
+def _already_quitting(_sig: int, _frame: Any) -> None:
+    """The worker is on its way out already."""
+
+
+def _worker_exited(_server: Any, worker: Any) -> None:
+    """gunicorn's ``worker_exit``, in the worker after it finished: nothing is left to stop.
+
+    Stop signals are ignored from here on (a handler that does nothing goes first, so that a
+    signal already pending finds one). A worker stopped before it finished booting — a signal
+    that arrived while it built its runtime, half-way through an import — ends here at once:
+    its interpreter's finalization could then spin in C code for longer than the master's
+    graceful timeout, until the master killed it (SIGKILL). It has served nothing; its logs are
+    flushed and its runtime, if one was built, closed first."""
+    for each in STOP_SIGNALS:
+        signal.signal(each, _already_quitting)
+    for each in STOP_SIGNALS:
+        signal.signal(each, signal.SIG_IGN)
+    if worker.booted:
+        return  # a worker that served finishes as usual (its pools, coverage data …)
+    _leave_now(_exit_status(sys.exc_info()[1]))
+
+
+def _leave_now(status: int) -> None:
+    """End a worker that served nothing at once: its runtime closed if one was built, its
+    logs flushed, no interpreter finalization."""
+    while _WORKER_RUNTIMES:
+        _WORKER_RUNTIMES.pop().close()
+    logging.shutdown()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(status)
+
+
+def _exit_status(exc: BaseException | None) -> int:
+    """The status a worker leaves with: its ``SystemExit``'s, else 1."""
+    if isinstance(exc, SystemExit):
+        return exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
+    return 0 if exc is None else 1
+
+
+class SyncWorker(_StopCleanly, gunicorn.workers.sync.SyncWorker):  # type: ignore[misc]
+    """gunicorn's sync worker, stopping cleanly (:class:`_StopCleanly`)."""
+
+
+class ThreadWorker(_StopCleanly, gunicorn.workers.gthread.ThreadWorker):  # type: ignore[misc]
+    """gunicorn's gthread worker, stopping cleanly (:class:`_StopCleanly`)."""
+
+
+def worker_class(settings: Settings) -> type[Any]:
+    """The worker for ``settings``: sync only with one thread, as gunicorn itself decides."""
+    return SyncWorker if settings.worker_class == "sync" and settings.threads == 1 else ThreadWorker
+
 
 def gunicorn_options(settings: Settings, *, host: str, port: int, workers: int
                      ) -> dict[str, Any]:
@@ -73,7 +210,7 @@ def gunicorn_options(settings: Settings, *, host: str, port: int, workers: int
     return {
         "bind": f"{host}:{port}",
         "workers": workers,
-        "worker_class": settings.worker_class,
+        "worker_class": worker_class(settings),
         "threads": settings.threads,
         "timeout": 30,
         "graceful_timeout": 10,
@@ -85,6 +222,7 @@ def gunicorn_options(settings: Settings, *, host: str, port: int, workers: int
         "proc_name": "vpis-gateway",
         "control_socket_disable": True,  # several gateways may run side by side (tests)
         "child_exit": _child_exit,
+        "worker_exit": _worker_exited,
     }
 
 
@@ -104,10 +242,49 @@ def _child_exit(server: Any, worker: Any) -> None:
     worker_exited(worker.pid)
 
 
+def _check_port_free(host: str, port: int) -> None:
+    """Refuse a port something already listens on, at once (gunicorn would retry for 5 s)."""
+    import socket
+
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as gunicorn binds
+        try:
+            probe.bind((host, port))
+        except OSError as exc:
+            raise CommandRefused(f"cannot listen ({exc.strerror})", f"{host}:{port} (host, port)",
+                                 "stop what listens there, or choose another --port",
+                                 exit_code=1) from None
+
+
+def check_before_fork(settings: Settings) -> None:
+    """Build what every worker will build — the runtime (database, keys, registers) and the
+    applications (allow-list, schemas, portal) — once in the master, then close it: a setting
+    that would stop each worker is refused here, as one error of the error tree."""
+    from gateway.runtime import Runtime
+
+    runtime = Runtime.build(settings)
+    try:
+        combined_app(runtime)
+    finally:
+        runtime.close()
+
+
 def serve(settings: Settings, *, host: str, port: int, workers: int,
-          factory: AppFactory = gateway_app) -> None:
-    """Run the application until stopped (SIGTERM or SIGINT)."""
+          factory: AppFactory = gateway_app, prepare: Callable[[], object] | None = None) -> None:
+    """Run the application until stopped (SIGTERM, SIGINT, SIGQUIT or SIGHUP).
+
+    ``prepare`` (``gateway serve``: the schema migration) runs once the whole configuration
+    has been tried in the master, before the workers fork."""
+    _check_port_free(host, port)
     prepare_metrics_dir(settings.data_dir / "metrics" / str(port))
+    if factory is gateway_app:
+        from gateway.soap.operations import check_allow_list
+
+        check_allow_list(settings)  # before a demo key or the database is made
+        check_before_fork(settings)  # before `prepare` writes anything
+    if prepare is not None:
+        prepare()
     options = gunicorn_options(settings, host=host, port=port, workers=workers)
     log.info("serving on http://%s:%d/ with %d %s workers", host, port, workers,
              settings.worker_class)

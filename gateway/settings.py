@@ -11,6 +11,7 @@ Unsafe values are refused at start-up with a message that names the setting; wit
 from __future__ import annotations
 
 import os
+import tomllib
 from contextvars import ContextVar
 from datetime import datetime
 from pathlib import Path
@@ -25,7 +26,7 @@ from pydantic_settings import (
     TomlConfigSettingsSource,
 )
 
-from gateway.errors import ConfigurationError
+from gateway.errors import CommandRefused, ConfigurationError
 from gateway.portal.settings import PortalSettings
 from gateway.signing.config import SigningSettings
 from gateway.xmlsafe import XmlLimits
@@ -308,10 +309,46 @@ def _check_client_id(client: str) -> None:
         raise ValueError(f"{client!r} is not INSTANCE/CLASS/MEMBER[/SUBSYSTEM]")
 
 
+def check_config_file(config: Path | None = None) -> None:
+    """Refuse a configuration file that cannot be used, before anything reads or writes.
+
+    A file named with ``config`` (the CLI's ``--config``) or ``GATEWAY_CONFIG`` must exist and
+    be a readable file: a typo must not start the gateway against another database (the
+    defaults' ``data_dir``). The default ``config/gateway.toml`` may be absent. Any file that is
+    there must be valid TOML."""
+    if config is not None:
+        path, origin = config.absolute(), "--config"
+    elif os.environ.get("GATEWAY_CONFIG"):
+        path, origin = Path(os.environ["GATEWAY_CONFIG"]).absolute(), "GATEWAY_CONFIG"
+    else:
+        path, origin = DEFAULT_CONFIG.absolute(), ""
+        if not path.exists():
+            return
+    where = f"{path} ({origin})" if origin else str(path)
+    fix = f"name an existing settings file with {origin}" if origin else "fix or remove it"
+    if not path.exists():
+        raise CommandRefused("configuration file not found", where, fix)
+    if not path.is_file():
+        raise CommandRefused("configuration file is not a file", where, fix)
+    try:
+        text = path.read_bytes().decode("utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else "not UTF-8"
+        raise CommandRefused(f"configuration file cannot be read ({reason})", where,
+                             "check its permissions and encoding") from None
+    try:
+        tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise CommandRefused(f"configuration file is not valid TOML ({exc})", where,
+                             "correct the TOML syntax at that place") from None
+
+
 def load_settings(config: Path | None = None, **overrides: Any) -> Settings:
     """Build the settings at an entry point; refuse unsafe values with a clear message.
 
-    ``config`` names the TOML file (default: :func:`config_file`)."""
+    ``config`` names the TOML file (default: :func:`config_file`); a named file that does not
+    exist, cannot be read or is not TOML is refused (:func:`check_config_file`)."""
+    check_config_file(config)
     token = _NAMED_CONFIG.set(config.absolute() if config is not None else None)
     try:
         return Settings(**overrides)

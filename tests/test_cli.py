@@ -42,6 +42,8 @@ def test_demo_loads_the_bundled_data(tmp_path: Path) -> None:
     assert (tmp_path / "var" / "gateway.db").exists()
     again = gateway(tmp_path, "demo")
     assert "persons 302 (0 new or changed)" in again.stdout
+    # the summary once, not again in a log line (issue 24)
+    assert (again.stdout + again.stderr).count("persons 302") == 1, again.stderr
 
 
 def test_import_refuses_a_bad_file_with_a_precise_message(tmp_path: Path) -> None:
@@ -123,7 +125,7 @@ def test_only_init_and_serve_make_keys(tmp_path: Path) -> None:
         assert not (tmp_path / "var" / "keys").exists(), args
     done = gateway(tmp_path, "verify", str(answer))
     assert done.returncode == 2
-    assert f"no CA certificate at {tmp_path / 'var' / 'keys' / 'ca.pem'}" in done.stderr
+    assert f"no CA certificate: {tmp_path / 'var' / 'keys' / 'ca.pem'}" in done.stderr
     assert "gateway init" in done.stderr and "--ca" in done.stderr
     assert gateway(tmp_path, "init").returncode == 0
     assert (tmp_path / "var" / "keys" / "ca.pem").is_file()
@@ -132,7 +134,7 @@ def test_only_init_and_serve_make_keys(tmp_path: Path) -> None:
 def test_a_bad_personal_code_says_what_is_wrong(tmp_path: Path) -> None:
     done = gateway(tmp_path, "audit", "--person", "140310-24717")
     assert done.returncode == 2
-    assert "--person is not a valid personal code (check digit)" in done.stderr
+    assert "not a valid personal code (check digit): audit --person" in done.stderr
     assert "DDMMYY-CNNNX" in done.stderr
     assert "140310-24717" not in done.stderr  # not echoed
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
+import time
 from pathlib import Path
 
 import pytest
@@ -13,7 +14,7 @@ from tests.stand import REPO
 
 FAKE_PYTHON = """#!/usr/bin/env bash
 # Stands in for python3: passes the version check; `-m venv DIR` makes a fake DIR/bin/python
-# whose "pip" prints what a noisy pip prints and exits with $FAKE_PIP_RC.
+# whose "pip" (and DIR/bin/uv) prints what a noisy pip prints and exits with $FAKE_PIP_RC.
 if [ "$1" = "-m" ] && [ "$2" = "venv" ]; then
     mkdir -p "$3/bin"
     cat > "$3/bin/python" <<'PY'
@@ -25,6 +26,7 @@ echo "ERROR: no matching distribution (simulated)" >&2
 exit "${FAKE_PIP_RC:-0}"
 PY
     chmod +x "$3/bin/python"
+    cp "$3/bin/python" "$3/bin/uv"  # the installer bootstrap installs with pip, as noisy
 fi
 exit 0
 """
@@ -34,7 +36,8 @@ exit 0
 def checkout(tmp_path: Path) -> Path:
     (tmp_path / "scripts").mkdir()
     shutil.copy2(REPO / "scripts" / "bootstrap", tmp_path / "scripts" / "bootstrap")
-    for name in ("pyproject.toml", "setup.py", "requirements-dev.lock"):  # bootstrap's stamp
+    for name in ("pyproject.toml", "setup.py", "requirements-dev.lock",
+                 "requirements-bootstrap.lock"):  # bootstrap's stamp
         shutil.copy2(REPO / name, tmp_path / name)
     fake = tmp_path / "fake-python"
     fake.write_text(FAKE_PYTHON, encoding="utf-8")
@@ -83,3 +86,32 @@ def test_the_test_command_says_plainly_whether_postgresql_runs() -> None:
     assert pg_label(url) == f"yes, {url}"
     assert pg_label("postgresql+psycopg://gw:s3cret@db:5432/t") == (
         "yes, postgresql+psycopg://gw:***@db:5432/t")
+
+
+PYTHON_312 = """#!/usr/bin/env bash
+# Stands in for a Python 3.12: says so, and fails the version check; records any other use.
+if [ "$1" = "--version" ]; then echo "Python 3.12.3"; exit 0; fi
+if [ "$1" = "-c" ]; then exit 1; fi
+echo "$@" >> "$(dirname "$0")/used"
+exit 0
+"""
+
+
+def test_bootstrap_wants_exactly_python_311_and_says_why_before_installing(
+    checkout: Path
+) -> None:
+    """Issue 24: "3.11 or newer" passed 3.12, which failed 40 s later (spyne 2.14)."""
+    fake = checkout / "python312"
+    fake.write_text(PYTHON_312, encoding="utf-8")
+    fake.chmod(0o755)
+    env = dict(os.environ, PYTHON=str(fake))
+    started = time.monotonic()
+    done = subprocess.run(["bash", str(checkout / "scripts" / "bootstrap")], env=env,
+                          capture_output=True, text=True, timeout=60, check=False)
+    assert done.returncode == 1
+    assert time.monotonic() - started < 10
+    assert "Python 3.11 is needed, found Python 3.12.3" in done.stderr
+    assert "spyne 2.14" in done.stderr and "#700" in done.stderr
+    assert "PYTHON=" in done.stderr
+    assert not (checkout / ".venv").exists()
+    assert not (checkout / "used").exists()  # no venv made, no pip run

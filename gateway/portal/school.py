@@ -88,9 +88,12 @@ def home(digits: str, institution: str) -> Any:
     chosen = request.args.get("session", "")[:16] or None
     shown = portal.decide(PAGE_SERVICE, digits, lambda: school.school_page(
         runtime.engine, institution, chosen, runtime.clock()))
+    schools = session.get("schools") or []
     return render_template(
-        "school.html", shown=shown, schools=session.get("schools"),
+        "school.html", shown=shown, schools=school.institution_names(runtime.engine, schools),
         today=riga_date(runtime.clock()), school_year=school_year, next_page="school",
+        next_args={"institution": institution,
+                   **({"session": shown.session.code} if shown.session else {})},
         provider=portal.provider(session.get("provider", "")))
 
 

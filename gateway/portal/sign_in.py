@@ -101,6 +101,9 @@ def logout() -> Any:
 
 
 _BACK = {"results": "student.results", "school": "school.home"}
+_KEPT = {"school.home": {"institution": 20, "session": 16}}
+"""Per page, the query parameters the language switch keeps (each cut to its length, as the
+page itself reads them): the school page stays on its institution and session."""
 
 
 @pages.get("/lang/<lang>")
@@ -108,4 +111,7 @@ def language(lang: str) -> Any:
     if lang in LANGUAGES:
         session["lang"] = lang
         g.lang = lang
-    return redirect(url_for(_BACK.get(request.args.get("next", ""), "sign_in.home")))
+    endpoint = _BACK.get(request.args.get("next", ""), "sign_in.home")
+    kept: dict[str, Any] = {name: request.args[name][:length]
+            for name, length in _KEPT.get(endpoint, {}).items() if request.args.get(name)}
+    return redirect(url_for(endpoint, **kept))

@@ -11,9 +11,11 @@ as it is (the format is UTF-8 XML).
 from __future__ import annotations
 
 from datetime import datetime
+from decimal import Decimal
 from pathlib import Path
 from typing import IO, Any
 
+import openpyxl.cell._writer as _openpyxl_cell_writer
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import Cell
@@ -39,6 +41,25 @@ PERCENT = "0.00%"
 _BOLD = Font(bold=True)
 _HEADING = Font(bold=True, color="FFFFFF")
 _HEADING_FILL = PatternFill("solid", fgColor="7B1C2E")  # the Latvian state's carmine
+
+
+def _fraction(percent: float | Decimal) -> Decimal:
+    """A percentage as the exact decimal fraction a percent-formatted cell holds: 96.9 is
+    0.969, never the binary float 0.9690000000000001 (issue 24)."""
+    return Decimal(str(percent)) / 100
+
+
+def _number_text(value: object) -> str:
+    """How a cell's value is written into the sheet's XML: a :class:`~decimal.Decimal` exactly
+    as it is (``0.969``); anything else as openpyxl writes it. openpyxl writes every number
+    with ``"%.16g"``, which turns the exact 0.809 into ``0.8090000000000001``."""
+    return str(value) if isinstance(value, Decimal) else str(_openpyxl_number_text(value))
+
+
+# openpyxl's cell writer looks its formatting function up in its module at each cell; this
+# module is the one place that writes workbooks, so the exact decimals are written from here.
+_openpyxl_number_text = _openpyxl_cell_writer.safe_string  # type: ignore[attr-defined]
+_openpyxl_cell_writer.safe_string = _number_text  # type: ignore[attr-defined]
 
 
 def _cell(ws: WriteOnlyWorksheet, value: Any, *, font: Font | None = None,
@@ -99,12 +120,12 @@ def write_workbook(report: InstitutionReport, out: Path | IO[bytes],
     for row in ordered:
         scores: list[Any] = [None] * len(parts)
         for name, percent in row.parts:
-            scores[position[(row.exam_code, name)]] = _cell(ws, percent / 100,
+            scores[position[(row.exam_code, name)]] = _cell(ws, _fraction(percent),
                                                              number_format=PERCENT)
         ws.append([
             display(row.personal_code), row.given_name, row.family_name, row.exam_name,
             row.exam_code, row.school_year, row.session_code,
-            _cell(ws, row.total_percent / 100, number_format=PERCENT),
+            _cell(ws, _fraction(row.total_percent), number_format=PERCENT),
             row.cefr_level or "", "jā" if row.passed else "nē", *scores,
         ])
     workbook.save(out)

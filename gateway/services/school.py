@@ -55,6 +55,13 @@ class SchoolPage(Decided):
         return [c for c in self.certificates if c.downloadable]
 
 
+def institution_names(engine: Engine, codes: list[str]) -> dict[str, str]:
+    """The names of the institutions ``codes`` (a school administrator's, from the e-journal's
+    signed claim), in that order; a code the data does not know keeps the code as its name."""
+    with reading(engine) as conn:
+        return {code: institution_name(conn, code) or code for code in codes}
+
+
 @dataclass(frozen=True, slots=True)
 class SchoolCertificate(Decided):
     """One graduate's sealed certificate, the same ``.edoc`` EP226 serves."""

@@ -67,12 +67,14 @@ class SigningKey:
         algorithm: SignatureAlgorithm | None = None,
         chain: tuple[x509.Certificate, ...] = (),
         at: datetime | None = None,
+        origin: str | None = None,
     ) -> SigningKey:
         """Check and bundle a key; ``algorithm`` None means: the one the key type implies.
 
         Raises :class:`~gateway.errors.ConfigurationError` if the key is of an unsupported type
         or size, does not match ``algorithm`` or the certificate, or the certificate does not
-        allow digitalSignature or is not valid at ``at`` (default: now).
+        allow digitalSignature or is not valid at ``at`` (default: now). ``origin`` names where
+        the key and the certificate came from (settings and files), for the messages.
         """
         key = _supported_key(private_key)
         implied = (
@@ -87,7 +89,9 @@ class SigningKey:
                 key_algorithm=implied.value,
             )
         if _spki(key.public_key()) != _spki(certificate.public_key()):
-            raise ConfigurationError("the private key does not match the certificate")
+            raise ConfigurationError(
+                "the private key does not match the certificate"
+                + (f": {origin}" if origin else ""))
         _check_certificate(certificate, at or datetime.now(UTC))
         der = certificate.public_bytes(serialization.Encoding.DER)
         return cls(
@@ -120,7 +124,8 @@ def load_signer_key(settings: SigningSettings, data_dir: Path) -> SigningKey:
             ) from None
         if key is None or cert is None:
             raise ConfigurationError("signing.pkcs12_file: must hold a private key and certificate")
-        return SigningKey.create(key, cert, algorithm=settings.algorithm, chain=tuple(extra))
+        return SigningKey.create(key, cert, algorithm=settings.algorithm, chain=tuple(extra),
+                                 origin=f"signing.pkcs12_file {settings.pkcs12_file}")
     if settings.key_file is not None and settings.certificate_file is not None:
         return _load_pem(
             settings.key_file,
@@ -186,7 +191,8 @@ def _load_pem(
         certs = x509.load_pem_x509_certificates(_read(cert_path, cert_setting))
     except ValueError:
         raise ConfigurationError(f"{cert_setting}: not a PEM certificate") from None
-    return SigningKey.create(key, certs[0], algorithm=algorithm, chain=tuple(certs[1:]))
+    return SigningKey.create(key, certs[0], algorithm=algorithm, chain=tuple(certs[1:]),
+                             origin=f"{key_setting} {key_path} and {cert_setting} {cert_path}")
 
 
 def _read(path: Path, setting: str, *, private: bool = False) -> bytes:

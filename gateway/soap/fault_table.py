@@ -26,8 +26,9 @@ A refusal is a SOAP 1.1 fault (README, "The services"): `faultcode` `soapenv:Cli
 `soapenv:Server.<code>`, `faultstring` the English message, and `detail/vpis:faultDetail` with
 the code and the message in Latvian (`lang="lv"`) and English (`lang="en"`). An
 `InvalidRequest` fault adds, after the message, which rule of the request was broken (second
-table); nothing the caller sent is repeated. (`ImportRejected` and `ConfigurationError`, with
-its `ProductionRefused`, are errors of the command line; `RateLimited`, `FormExpired`,
+table); nothing the caller sent is repeated. (`ImportRejected`, `ConfigurationError` with
+its `ProductionRefused`, and `CommandRefused` with its `DatabaseUnavailable` are errors of
+the command line; `RateLimited`, `FormExpired`,
 `SchoolStaffOnly`, `SignInRefused` and `SignInUnavailable` are the portal's, shown as pages;
 none is sent as a fault.)
 
@@ -37,8 +38,9 @@ none is sent as a fault.)
 
 
 _BASES = (GatewayError, errors.ClientError, errors.ServerError)
-_NOT_FAULTS = ("ImportRejected", "ConfigurationError", "ProductionRefused", "RateLimited",
-               "FormExpired", "SchoolStaffOnly", "SignInRefused", "SignInUnavailable")
+_NOT_FAULTS = ("ImportRejected", "ConfigurationError", "ProductionRefused", "CommandRefused",
+               "DatabaseUnavailable", "RateLimited", "FormExpired", "SchoolStaffOnly",
+               "SignInRefused", "SignInUnavailable")
 """Errors of the command line (``gateway import``, settings) and of the portal's pages
 (:mod:`gateway.portal.pages`), never sent as a fault."""
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from gateway.errors import ConfigurationError
-from gateway.settings import Settings
+from gateway.settings import Settings, config_file
 from gateway.soap.adapters import access_log, appeals, documents, institution, results, verification
 from gateway.soap.operation import Operation
 
@@ -30,10 +30,11 @@ SERVICE_CODES: tuple[str, ...] = tuple(BY_CODE)
 
 
 def check_allow_list(settings: Settings) -> None:
-    """Refuse an allow-list that names a service code the table does not publish."""
+    """Refuse an allow-list that names a service code the table does not publish (``gateway
+    init`` and ``gateway serve`` ask before anything is written or any worker forks)."""
     unknown = sorted(set(settings.allowed_clients) - set(SERVICE_CODES))
     if unknown:
         raise ConfigurationError(
-            f"refused settings: allowed_clients: unknown service code {unknown[0]!r} "
-            f"(published: {', '.join(SERVICE_CODES)})"
+            f"unknown service code {unknown[0]!r} in allowed_clients: {config_file()} or "
+            f"GATEWAY_ALLOWED_CLIENTS: use one of {', '.join(SERVICE_CODES)}"
         )

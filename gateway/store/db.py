@@ -8,16 +8,19 @@ to the newest Alembic revision.
 from __future__ import annotations
 
 import logging
+import os
 import time
 from pathlib import Path
 from typing import Any
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Connection, Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event, inspect
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import DisconnectionError
+from sqlalchemy.exc import DBAPIError, DisconnectionError
+from sqlalchemy.pool import NullPool
 
+from gateway.errors import DatabaseUnavailable
 from gateway.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -119,3 +122,60 @@ def init_database(settings: Settings) -> str:
     finally:
         engine.dispose()
     return url
+
+
+def shown_url(url: str) -> str:
+    """A database URL without its password, fit for a message."""
+    return make_url(url).render_as_string(hide_password=True)
+
+
+def database_refusal(exc: DBAPIError, url: str | None) -> DatabaseUnavailable:
+    """The one-line refusal for a database that failed: the driver's first line, the URL."""
+    first = str(exc.orig).strip().splitlines()[0] if str(exc.orig).strip() else type(exc).__name__
+    return DatabaseUnavailable(
+        f"the database cannot be used ({first})",
+        shown_url(url) if url else "database_url",
+        "check database_url (GATEWAY_DATABASE_URL), that the server runs and answers, and "
+        "that `gateway init` has made the schema",
+    )
+
+
+def check_database(settings: Settings, *, existing: bool = False) -> None:
+    """Refuse a database the command cannot use, before it writes anything.
+
+    ``existing``: the command only reads (``audit``, ``report``), so the database must already
+    hold the schema; an SQLite file is never created for it. Otherwise (``init``, ``import``,
+    ``demo``, ``serve``) a PostgreSQL server must answer, and SQLite's folder must be there or
+    makeable. Raises :class:`~gateway.errors.DatabaseUnavailable`."""
+    url = settings.effective_database_url
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        path = Path(parsed.database or "")
+        if existing and not path.is_file():
+            raise DatabaseUnavailable(
+                "no database here yet", f"{path} (data_dir {settings.data_dir})",
+                "run `gateway init` first, or name the right settings file with --config")
+        if not existing:
+            folder = path.parent
+            while not folder.exists() and folder != folder.parent:
+                folder = folder.parent
+            if not folder.is_dir() or not os.access(folder, os.W_OK | os.X_OK):
+                raise DatabaseUnavailable(
+                    "the data folder cannot be written", f"{path.parent} (data_dir)",
+                    "set data_dir to a folder this user may write, or create it")
+            if not path.exists():
+                return
+    connect_args: dict[str, Any] = (
+        {"timeout": 5.0} if parsed.get_backend_name() == "sqlite" else {"connect_timeout": 5}
+    )
+    engine = create_engine(url, poolclass=NullPool, connect_args=connect_args)
+    try:
+        with engine.connect() as connection:
+            if existing and not inspect(connection).has_table("alembic_version"):
+                raise DatabaseUnavailable(
+                    "the database has no schema yet", shown_url(url),
+                    "run `gateway init` first, or name the right settings file with --config")
+    except DBAPIError as exc:
+        raise database_refusal(exc, url) from None
+    finally:
+        engine.dispose()

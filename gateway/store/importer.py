@@ -342,7 +342,8 @@ def import_document(engine: Engine, doc: Any) -> ImportSummary:
         summary.changed["appeals"] = write_decisions(conn, decisions)
         close_superseded_appeals(conn, rows.documents)
     summary.seconds = time.perf_counter() - started
-    log.info("import: %s", summary.describe())
+    # DEBUG: the caller shows the summary (`gateway import` prints it; issue 24: twice)
+    log.debug("import: %s", summary.describe())
     return summary
 
 

@@ -218,7 +218,7 @@ def test_the_whole_journey(browser: WebDriver, stand: BrowserStand) -> None:
     assert browser.current_url == f"{stand.portal}results"
     assert "140310" not in browser.current_url
     table = browser.find_element(By.CSS_SELECTOR, "table.results").text
-    assert "Eksāmens franču valodā 9. klasei 2025./2026. m.g." in table
+    assert "Eksāmens franču valodā 9. klasei" in table and "m.g." not in table  # year: a column
     assert FRA09 in table and "Nokārtots" in table
     assert "6 mēnešu" in browser.find_element(By.ID, "window-note").text
     shot(browser, stand, "results-lv")

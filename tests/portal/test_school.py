@@ -14,6 +14,7 @@ import zipfile
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
+from urllib.parse import urljoin
 
 import openpyxl
 import pytest
@@ -266,7 +267,10 @@ def test_an_administrator_of_two_schools_switches_between_them(stand: PortalStan
     browser = sign_in(stand, "riga.admin", lands="school")
     first = browser.get(f"{stand.url}school", timeout=10)
     assert "Rīgas Valsts 1. ģimnāzija, 3013900034" in first.text
-    assert 'aria-current="page">3013900034<' in first.text
+    # the switcher names each school, not only its code (issue 24)
+    assert ('aria-current="page">Rīgas Valsts 1. ģimnāzija <span class="code">3013900034<'
+            in first.text)
+    assert f'Rīgas Valsts 2. ģimnāzija <span class="code">{RIGA_2}<' in first.text
     second = browser.get(f"{stand.url}school", params={"institution": RIGA_2}, timeout=10)
     assert second.status_code == 200
     assert f"Rīgas Valsts 2. ģimnāzija, {RIGA_2}" in second.text
@@ -312,6 +316,56 @@ def test_report_parameters_are_checked(stand: PortalStand, params: dict[str, str
     assert not audit_rows(stand, "portal.school.report")
 
 
+def session_buttons(page: str) -> list[str]:
+    nav = page.split('id="sessions"', 1)[1].split("</nav>", 1)[0]
+    links = re.findall(r"<a [^>]*>(.*?)</a>", nav)
+    return [re.sub(r"<[^>]+>", "", html.unescape(link)) for link in links]
+
+
+@pytest.mark.parametrize("account", ["cesvaine.admin", "riga.admin"])
+def test_every_session_button_says_which_session_it_is(stand: PortalStand, account: str) -> None:
+    """Two sessions of one school year and level had identical buttons (issue 24)."""
+    browser = sign_in(stand, account, lands="school")
+    for institution in (CESVAINE,) if account == "cesvaine.admin" else (RIGA_2, "3013900034"):
+        page = browser.get(f"{stand.url}school", params={"institution": institution}, timeout=10)
+        buttons = session_buttons(page.text)
+        assert buttons and len(set(buttons)) == len(buttons), buttons
+
+
+def test_the_language_switch_keeps_the_school_and_session(stand: PortalStand) -> None:
+    browser = sign_in(stand, "riga.admin", lands="school")
+    page = browser.get(f"{stand.url}school", params={"institution": RIGA_2, "session": "2025-V"},
+                       timeout=10)
+    assert (f'lang/en?next=school&amp;institution={RIGA_2}&amp;session=2025-V"' in page.text)
+    switched = browser.get(f"{stand.url}lang/en", params={
+        "next": "school", "institution": RIGA_2, "session": "2025-V"},
+        allow_redirects=False, timeout=10)
+    assert switched.headers["Location"].endswith(
+        f"/portal/school?institution={RIGA_2}&session=2025-V")
+    english = browser.get(urljoin(stand.url, switched.headers["Location"]), timeout=10)
+    assert f"Rīgas Valsts 2. ģimnāzija</span>, {RIGA_2}" in english.text
+    assert "2025-V" in english.text.split('id="graduates"', 1)[1].split("</h2>", 1)[0]
+    # only the page's own parameters, cut to their length; never an address of elsewhere
+    odd = browser.get(f"{stand.url}lang/lv", params={
+        "next": "school", "institution": "x" * 50, "other": "https://evil.example/"},
+        allow_redirects=False, timeout=10)
+    assert odd.headers["Location"].endswith(f"/portal/school?institution={'x' * 20}")
+
+
+def test_the_report_date_is_written_as_iso_whatever_the_browsers_locale(
+    stand: PortalStand
+) -> None:
+    """A date input shows the browser's locale (11/28/2026); the form asks for 2026-11-28."""
+    browser = sign_in(stand, "cesvaine.admin", lands="school")
+    page = browser.get(f"{stand.url}school", timeout=10)
+    field = re.search(r'<input [^>]*id="report-date"[^>]*>', page.text, re.S)
+    assert field is not None
+    assert 'type="text"' in field.group() and 'type="date"' not in field.group()
+    assert 'pattern="[0-9]{4}-[0-9]{2}-[0-9]{2}"' in field.group()
+    assert 'value="2026-11-28"' in field.group()
+    assert "formā GGGG-MM-DD" in page.text
+
+
 def test_school_page_in_english(stand: PortalStand) -> None:
     browser = sign_in(stand, "cesvaine.admin", lands="school")
     switched = browser.get(f"{stand.url}lang/en", params={"next": "school"},
@@ -321,6 +375,9 @@ def test_school_page_in_english(stand: PortalStand) -> None:
     assert "School graduates' certificates" in html.unescape(page.text)
     assert "Download all as ZIP (8)" in page.text
     assert '<html lang="en">' in page.text
+    # Latvian names on an English page are marked as Latvian (issue 24)
+    assert '<span lang="lv">Cesvaines vidusskola</span>, 4413900133' in page.text
+    assert re.search(r'<th scope="row"><span lang="lv">[^<]+</span>, <span lang="lv">', page.text)
 
 
 def test_school_downloads_are_rate_limited(tmp_path: Path, accounts: Any) -> None:

@@ -117,3 +117,20 @@ def test_the_command_writes_the_workbook(engine: Engine, database_url: str,
         env=env, cwd=REPO, capture_output=True, text=True, timeout=120, check=False,
     )
     assert bad.returncode == 2 and "YYYY-MM-DD" in bad.stderr
+
+
+def test_percentages_are_stored_as_exact_decimals(workbook_file: tuple[Path, object]) -> None:
+    """96.9 % is the number 0.969 in the file, not the float 0.9690000000000001 (issue 24)."""
+    import re
+    import zipfile
+    from decimal import Decimal
+
+    path, report = workbook_file
+    with zipfile.ZipFile(path) as archive:
+        sheet = archive.read("xl/worksheets/sheet1.xml").decode("utf-8")
+    stored = set(re.findall(r"<v>([^<]*)</v>", sheet))
+    assert not [v for v in stored if re.fullmatch(r"-?\d+\.\d{6,}", v)], sorted(stored)[:5]
+    totals = {row.total_percent for row in report.rows}  # type: ignore[attr-defined]
+    assert any(Decimal(str(t)) % 1 for t in totals)  # some have a fraction, as 96.9 has
+    for total in totals:
+        assert str(Decimal(str(total)) / 100) in stored, total

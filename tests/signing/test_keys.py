@@ -163,8 +163,11 @@ def test_pkcs12(tmp_path: Path, signer: Signer, password: bytes | None) -> None:
 def test_key_not_matching_the_certificate(tmp_path: Path, rsa_signer: Signer) -> None:
     paths = rsa_signer.paths
     settings = SigningSettings(key_file=paths.key, certificate_file=paths.eseal_certificate)
-    with pytest.raises(ConfigurationError, match="does not match the certificate"):
+    with pytest.raises(ConfigurationError, match="does not match the certificate") as refused:
         load_signer_key(settings, tmp_path)
+    # which key and which certificate (issue 24): the settings and their files
+    assert f"signing.key_file {paths.key}" in str(refused.value)
+    assert f"signing.certificate_file {paths.eseal_certificate}" in str(refused.value)
 
 
 def test_algorithm_not_matching_the_key(tmp_path: Path, rsa_signer: Signer) -> None:

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
-from gateway.ns import SOAP11_ENV, VPIS, WSDL
+from gateway.ns import SOAP11_ENV, VPIS, WSDL, XROAD
 from gateway.soap import contract
 from tests.signing.conftest import XMLSEC1_VERIFY
 from tests.soap.conftest import post
@@ -40,6 +40,13 @@ def operations() -> set[str]:
 
 def test_there_is_a_sample_for_every_operation() -> None:
     assert {p.stem for p in SAMPLES.glob("*.xml")} == operations() == set(EXPECTED)
+
+
+def test_every_sample_has_its_own_message_id() -> None:
+    """X-Road message ids identify one message each (issue 24: samples shared them)."""
+    ids = {p.name: etree.parse(str(p)).findtext(f".//{{{XROAD}}}id") for p in SAMPLES.glob("*.xml")}
+    assert all(ids.values()), ids
+    assert len(set(ids.values())) == len(ids), ids
 
 
 def verify_cli(answer: Path, stand: Stand, *args: str) -> subprocess.CompletedProcess[str]:
