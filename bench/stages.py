@@ -6,10 +6,12 @@ after ``python -m bench.results_day`` has loaded its data set (``var/bench-sqlit
 builds the gateway's WSGI application in this process (as a gunicorn worker does), wraps the
 functions of each stage with a CPU clock (``time.process_time``), and calls the application
 with the results-day mix, one call after another; then the floor's application
-(``bench/floor.py``) with the same mix. No HTTP server and no other thread of ours runs, so
-the figures are the calls' own CPU, without gunicorn and without the GIL's contention that
-``bench.results_day`` measures with them. A stage nested in another counts in both (spyne's
-dispatch holds the operation, which holds the authorisation, which holds the register call).
+(``bench/floor.py``) with the same mix, and the rules floor's (``floor_app(rules=True)``: the
+floor with the audit record and the register RULES §3 and §7 ask for). No HTTP server and no
+other thread of ours runs, so the figures are the calls' own CPU, without gunicorn and
+without the GIL's contention that ``bench.results_day`` measures with them. A stage nested in
+another counts in both (spyne's dispatch holds the operation, which holds the authorisation,
+which holds the register call).
 """
 
 from __future__ import annotations
@@ -163,11 +165,14 @@ def main() -> None:
         lines.append(f"  database pool check-outs per call: {checkouts['pool'] / whole:.2f}")
         lines.append(_shape_check(bodies[0], settings.xml_limits))
         floor_ms = _measure(_caller(floor_app(settings)), bodies, args.calls)
+        rules_ms = _measure(_caller(floor_app(settings, rules=True)), bodies, args.calls)
     print(f"\n{kind}, {args.calls} calls of the results-day mix (and 300 to warm up), one "
           f"thread, {settings.signing.algorithm}; CPU per call, stage by stage:")
     print("\n".join(lines))
-    print(f"\n  gateway {gateway_ms:.3f} ms, floor {floor_ms:.3f} ms per call: "
-          f"{gateway_ms / floor_ms:.2f}x (with the clocks' own cost in the gateway's figure)")
+    print(f"\n  gateway {gateway_ms:.3f} ms, rules floor {rules_ms:.3f} ms, floor "
+          f"{floor_ms:.3f} ms per call: {gateway_ms / rules_ms:.2f}x the rules floor, "
+          f"{gateway_ms / floor_ms:.2f}x the floor (with the clocks' own cost in the "
+          "gateway's figure)")
 
 
 if __name__ == "__main__":

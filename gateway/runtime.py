@@ -16,6 +16,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 from sqlalchemy import Engine
 
+from gateway import slots
 from gateway.documents.issue import DocumentIssuer
 from gateway.registry.client import RegistryClient
 from gateway.registry.prison_client import PrisonClient
@@ -108,6 +109,7 @@ class Runtime:
     @classmethod
     def build(cls, settings: Settings) -> Runtime:
         """Open the database, the register client and the signing key for ``settings``."""
+        slots.configure(settings.cpu_slots)
         return cls(
             settings=settings,
             engine=create_engine_for(settings),

@@ -153,7 +153,17 @@ class Settings(BaseSettings):
         "gthread",
         description="gunicorn worker type: gthread keeps connections alive; sync does not.",
     )
-    threads: int = Field(4, ge=1, le=64, description="Threads per gthread worker.")
+    threads: int = Field(
+        32, ge=1, le=64,
+        description="Threads per gthread worker: one per connection it serves at once; a "
+        "call waiting for the register holds one (issue 27).",
+    )
+    cpu_slots: int = Field(
+        1, ge=0, le=64,
+        description="Threads of a worker that may compute at once; the others wait in turn, "
+        "and a call waiting for a register gives its slot back (0: no limit). See "
+        "docs/OPERATIONS.md, \"Results day\".",
+    )
     log_format: Literal["text", "json"] = Field(
         "text", description="Log lines as text for people or JSON for a log collector."
     )

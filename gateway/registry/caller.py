@@ -22,7 +22,7 @@ from typing import Generic, TypeVar
 
 from lxml import etree
 
-from gateway import metrics
+from gateway import metrics, slots
 from gateway.domain.personal_code import PersonalCode
 from gateway.errors import GatewayError
 from gateway.ns import SOAP11_ENV, XROAD
@@ -60,7 +60,8 @@ class RegisterCaller(Generic[T]):
         self.register = register
         self.template = RequestTemplate(register, settings.xroad_self, service)
         self.wire = BoundedPost(url, connect_timeout=settings.registry_connect_timeout,
-                                read_timeout=settings.registry_read_timeout)
+                                read_timeout=settings.registry_read_timeout,
+                                pool_size=max(10, settings.threads))  # a thread each may wait
         self._reader = reader
         self._unavailable = unavailable
         self._prefix = metric_prefix
@@ -76,7 +77,9 @@ class RegisterCaller(Generic[T]):
         user = "LV" + user_id.digits
         started = time.monotonic()
         try:
-            status, data = self.wire.post(self.template.render(message_id, user, subject.digits))
+            request = self.template.render(message_id, user, subject.digits)
+            with slots.waiting():  # the round trip holds this thread, not a CPU slot
+                status, data = self.wire.post(request)
             answer = check_answer(status, data, self.register, message_id=message_id,
                                   user_id=user)
             record = self._reader(answer, subject.digits)

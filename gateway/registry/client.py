@@ -23,7 +23,7 @@ import threading
 import time
 from collections.abc import Callable
 
-from gateway import metrics
+from gateway import metrics, slots
 from gateway.domain.mandate import RegisterRecord
 from gateway.domain.personal_code import PersonalCode
 from gateway.errors import RegistryUnavailable
@@ -105,7 +105,9 @@ class RegistryClient:
             flight.done.set()
 
     def _follow(self, flight: _Flight) -> RegisterRecord | None:
-        if not flight.done.wait(self.caller.deadline + 1.0):
+        with slots.waiting():
+            answered_in_time = flight.done.wait(self.caller.deadline + 1.0)
+        if not answered_in_time:
             raise registry_unavailable(RegistryFailure.TIMEOUT)
         if not flight.answered:
             raise registry_unavailable(flight.failure)

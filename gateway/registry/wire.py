@@ -27,7 +27,8 @@ _POOL_SIZE = 10
 class BoundedPost:
     """POSTs SOAP messages to one URL; thread-safe (urllib3's pool is)."""
 
-    def __init__(self, url: str, *, connect_timeout: float, read_timeout: float) -> None:
+    def __init__(self, url: str, *, connect_timeout: float, read_timeout: float,
+                 pool_size: int = _POOL_SIZE) -> None:
         self.url = url
         self.deadline = connect_timeout + read_timeout
         self._path = urllib3.util.parse_url(url).request_uri
@@ -35,7 +36,7 @@ class BoundedPost:
         # Over TLS the CA bundle is certifi's, as with requests: never one the environment names.
         tls = {"ca_certs": certifi.where()} if url.lower().startswith("https:") else {}
         self._pool = urllib3.connection_from_url(
-            url, maxsize=_POOL_SIZE, block=False, retries=False, timeout=self._timeout, **tls
+            url, maxsize=pool_size, block=False, retries=False, timeout=self._timeout, **tls
         )
         self._headers = {
             "Content-Type": "text/xml; charset=utf-8",

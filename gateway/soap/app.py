@@ -19,7 +19,7 @@ from uuid import uuid4
 from lxml import etree
 from sqlalchemy import text
 
-from gateway import metrics
+from gateway import metrics, slots
 from gateway import xroad as protocol
 from gateway.errors import (
     GatewayError,
@@ -95,7 +95,15 @@ class GatewayApp:
         return _respond(start_response, 404, b"not found\n", "text/plain")
 
     def soap(self, environ: dict[str, Any]) -> tuple[int, bytes]:
-        """Answer one SOAP request: (HTTP status, body). Always audited, never raises."""
+        """Answer one SOAP request: (HTTP status, body). Always audited, never raises.
+
+        The call computes in one of the worker's CPU slots (:mod:`gateway.slots`), from here
+        until its audit record is committed; it gives the slot back while a register answers.
+        """
+        with slots.held():
+            return self._soap(environ)
+
+    def _soap(self, environ: dict[str, Any]) -> tuple[int, bytes]:
         started = time.perf_counter()
         now = self.runtime.clock()
         call = Call(runtime=self.runtime, now=now, audit=audit.AuditEntry(at=now))
@@ -149,8 +157,8 @@ class GatewayApp:
         call.envelope = envelope.parse(
             data, max_bytes=self.settings.max_request_bytes, limits=self.settings.xml_limits
         )
-        _peek_headers(call)
-        call.headers = xroad.check(call.envelope.header, self.settings)
+        client = _peek_headers(call)
+        call.headers = xroad.check(call.envelope.header, self.settings, client_id=client)
         call.audit.service = call.headers.service_code
         call.audit.requester_code = call.headers.requester.digits
         if etree.QName(call.envelope.payload).text != f"{{{VPIS}}}{call.headers.service_code}":
@@ -201,23 +209,27 @@ def _printable(value: str, length: int) -> str:
     return value[:length]
 
 
-def _peek_headers(call: Call) -> None:
-    """Note the message id and the client for the audit record, before any check of them."""
+def _peek_headers(call: Call) -> str | None:
+    """Note the message id and the client for the audit record, before any check of them;
+    the client header's identifier as read (for :func:`xroad.check`), if there is one."""
     assert call.envelope is not None
     header = call.envelope.header
     if header is None:
-        return
+        return None
     found = header.find(f"{{{XROAD}}}id")
     if found is not None and found.text:
         call.audit.message_id = _printable(found.text, 200)
     client = header.find(f"{{{XROAD}}}client")
+    client_id = None
     if client is not None:
-        call.audit.client = _printable(protocol.client_id(client), 300)
+        client_id = protocol.client_id(client)
+        call.audit.client = _printable(client_id, 300)
     service = header.find(f"{{{XROAD}}}service")
     if service is not None:
         code = service.findtext(f"{{{XROAD_ID}}}serviceCode")
         if code:
             call.audit.service = _printable(code, 100)
+    return client_id
 
 
 def _read_body(environ: dict[str, Any], limit: int, timeout: float) -> bytes:

@@ -26,7 +26,7 @@ from spyne.server import ServerBase
 
 from gateway.domain.personal_code import PersonalCode
 from gateway.errors import InternalError, InvalidRequest
-from gateway.ns import VPIS
+from gateway.ns import SOAP11_ENV, VPIS
 from gateway.runtime import Runtime
 from gateway.soap import problems as P
 from gateway.soap.operation import Operation
@@ -79,9 +79,16 @@ class Dispatcher(ServerBase):  # type: ignore[misc]  # spyne is untyped
     def dispatch(self, envelope: etree._Element, job: Job) -> etree._Element:
         """Perform the operation the checked request ``envelope`` names; its answer payload."""
         ctx = MethodContext(self, MethodContext.SERVER)
-        ctx.in_document = (envelope, {})  # parsed and checked already
+        # The envelope was parsed and checked already and its Body's one element is
+        # ``job.payload``: what spyne's decompose_incoming_envelope would find again with two
+        # XPath queries compiled per call (issue 27) is set here as it would set it.
+        ctx.in_document = envelope
+        header = envelope.find(f"{{{SOAP11_ENV}}}Header")
+        ctx.in_header_doc = None if header is None else list(header)
+        ctx.in_body_doc = job.payload
+        ctx.method_request_string = job.payload.tag
         protocol = self.app.in_protocol
-        protocol.decompose_incoming_envelope(ctx, ProtocolBase.REQUEST)
+        protocol.validate_body(ctx, ProtocolBase.REQUEST)
         try:
             ctx, *_ = protocol.generate_method_contexts(ctx)
         except Fault:  # no operation of that name (the checks before make this unreachable)

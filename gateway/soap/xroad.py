@@ -49,8 +49,12 @@ def _collect(header: etree._Element | None) -> dict[str, etree._Element]:
                              problem=P.header_problem(problem)) from None
 
 
-def check(header: etree._Element | None, settings: Settings) -> XRoadHeaders:
-    """Check the request's X-Road headers; raise a client error for the first problem."""
+def check(header: etree._Element | None, settings: Settings, *,
+          client_id: str | None = None) -> XRoadHeaders:
+    """Check the request's X-Road headers; raise a client error for the first problem.
+
+    ``client_id`` is the ``client`` header's identifier when the caller has read it already
+    (the boundary notes it for the audit record before any check): it is not read twice."""
     found = _collect(header)
     if (found["protocolVersion"].text or "") != protocol.PROTOCOL_VERSION:
         raise InvalidRequest("protocolVersion must be 4.0", field="protocolVersion",
@@ -81,7 +85,7 @@ def check(header: etree._Element | None, settings: Settings) -> XRoadHeaders:
     except HeaderProblem as problem:
         raise InvalidRequest(str(problem), field="client",
                              problem=P.header_problem(problem)) from None
-    caller = protocol.client_id(client)
+    caller = client_id if client_id is not None else protocol.client_id(client)
     if caller not in settings.allowed_clients.get(service_code, []):
         raise UnknownClient("client not on the allow-list", client=caller)
 

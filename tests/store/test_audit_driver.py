@@ -1,0 +1,71 @@
+"""The audit record written through the database driver (issue 27) is the record SQLAlchemy
+writes: every column read back alike, on SQLite and PostgreSQL, committed when ``write``
+returns (RULES §7), its id returned; a record naming further subjects keeps those too."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+
+import pytest
+from sqlalchemy import Engine, select
+
+from gateway.store import audit
+from gateway.store.models import AuditRecord, AuditSubject
+
+RIGA_SUMMER = timezone(timedelta(hours=3))
+
+
+def _entry(message_id: str, **changes: object) -> audit.AuditEntry:
+    entry = audit.AuditEntry(
+        at=datetime(2026, 7, 11, 8, 0, 0, 0, tzinfo=RIGA_SUMMER), service="listDocuments",
+        message_id=message_id, client="LV/GOV/90000026101/LVPORTAALS",
+        requester_code="12047512344", subject_code="01051021114", outcome="allowed",
+        reason="parent", documents=["2024/301949081206-FRA09", "2024/301949081206-ENG01"],
+        accessor_kind="representative", accessor_name="Inese Bērziņa")
+    for name, value in changes.items():
+        setattr(entry, name, value)
+    return entry
+
+
+def _row(engine: Engine, record_id: int) -> dict[str, object]:
+    with engine.connect() as conn:
+        record = conn.execute(select(AuditRecord).where(AuditRecord.id == record_id)).one()
+    values = dict(record._mapping)
+    values.pop("id")
+    values.pop("message_id")
+    return values
+
+
+@pytest.mark.parametrize("changes", [
+    {},
+    {"documents": [], "accessor_kind": None, "accessor_name": None, "reason": None},
+    {"at": datetime(2026, 12, 6, 2, 0, 0, 0, tzinfo=RIGA_SUMMER), "outcome": "refused",
+     "subject_code": None, "client": "x" * 400},
+], ids=["allowed-with-documents", "no-documents", "refused-whole-second-clipped"])
+def test_the_driver_writes_what_sqlalchemy_writes(engine: Engine,
+                                                  changes: dict[str, object]) -> None:
+    by_driver = audit.write(engine, _entry("driver", **changes))
+    with engine.begin() as conn:
+        by_sqlalchemy = audit.insert_entries(conn, [_entry("sqlalchemy", **changes)])[0]
+    assert by_driver != by_sqlalchemy
+    assert _row(engine, by_driver) == _row(engine, by_sqlalchemy)
+    with engine.connect() as conn:
+        read = conn.execute(select(AuditRecord).where(AuditRecord.id == by_driver)).one()
+    assert read.at == _entry("x", **changes).at  # the same instant, aware, on either database
+
+
+def test_the_record_is_committed_when_write_returns(engine: Engine) -> None:
+    record_id = audit.write(engine, _entry("committed"))
+    with engine.connect() as conn:  # another connection sees it
+        assert conn.scalar(select(AuditRecord.message_id).where(
+            AuditRecord.id == record_id)) == "committed"
+
+
+def test_further_subjects_are_written_with_their_record(engine: Engine) -> None:
+    entry = _entry("school", subjects=["01051021114", "11111126161", "01051021114"])
+    record_id = audit.write(engine, entry)
+    with engine.connect() as conn:
+        codes = list(conn.scalars(select(AuditSubject.subject_code)
+                                  .where(AuditSubject.audit_id == record_id)
+                                  .order_by(AuditSubject.id)))
+    assert codes == ["01051021114", "11111126161"]
