@@ -75,3 +75,27 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     """Run every test that uses a database on each database this run can reach."""
     if "database_url" in metafunc.fixturenames and "db_kind" not in metafunc.fixturenames:
         metafunc.parametrize("database_url", DATABASES, indirect=True)
+
+
+LONGEST_FIRST = (
+    "tests/test_plain_install.py", "tests/test_wall_clock.py", "tests/test_processes.py",
+    "tests/soap/test_long_term_download.py", "tests/documents/test_batches.py",
+    "tests/portal/test_browser.py", "tests/portal/test_browser_shares.py",
+    "tests/portal/test_shared_verify_guard.py", "tests/portal/test_shared_limits.py",
+    "tests/soap/test_signatures.py", "tests/soap/test_attacks.py", "tests/test_cli.py",
+    "tests/test_cli_refusals.py", "tests/soap/test_samples.py", "tests/soap/test_appeals.py",
+)
+"""The test files that take longest (``pytest --durations``), in that order. pytest-xdist hands
+a worker one file at a time in collection order (``--dist loadfile --no-loadscope-reorder``,
+scripts/test): these go first, so that no worker is left alone with a long file at the end of
+the run while the other idles."""
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    rank = {name: i for i, name in enumerate(LONGEST_FIRST)}
+    root = config.rootpath
+
+    def order(item: pytest.Item) -> int:
+        return rank.get(item.path.relative_to(root).as_posix(), len(rank))
+
+    items.sort(key=order)  # stable: every other file, and each file's tests, keep their order
