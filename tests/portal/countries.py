@@ -32,3 +32,19 @@ def write_countries(directory: Path) -> Path:
     path = directory / "delegated-test-extended"
     path.write_text(DELEGATED, encoding="ascii")
     return path
+
+
+def portal_environment(data_dir: Path, database_url: str, port: int,
+                       **extra: str) -> dict[str, str]:
+    """:func:`tests.stand.environment` for a gateway whose portal is served over plain http on
+    127.0.0.1:``port``, with this module's country database."""
+    from tests.stand import environment
+
+    return environment(
+        data_dir, database_url,
+        GATEWAY_PUBLIC_URL=f"http://127.0.0.1:{port}/",
+        GATEWAY_PORTAL__PUBLIC_URL=f"http://127.0.0.1:{port}/portal/",
+        GATEWAY_PORTAL__SECURE_COOKIES="false",
+        GATEWAY_PORTAL__COUNTRY_DATABASE=str(write_countries(data_dir)),
+        **extra,
+    )

@@ -10,21 +10,15 @@ import pytest
 import requests
 
 from tests.conftest import fresh_pg_schema
-from tests.portal.countries import write_countries
-from tests.stand import environment, free_port, gateway_process, run_cli
+from tests.portal.countries import portal_environment
+from tests.stand import free_port, gateway_process, run_cli
 
 LIMIT = 3
 
 
 def _env(data_dir: Path, database_url: str, port: int) -> dict[str, str]:
-    return environment(
-        data_dir, database_url,
-        GATEWAY_PUBLIC_URL=f"http://127.0.0.1:{port}/",
-        GATEWAY_PORTAL__PUBLIC_URL=f"http://127.0.0.1:{port}/portal/",
-        GATEWAY_PORTAL__SECURE_COOKIES="false",
-        GATEWAY_PORTAL__COUNTRY_DATABASE=str(write_countries(data_dir)),
-        GATEWAY_PORTAL__SIGN_IN_LIMIT=str(LIMIT),
-    )
+    return portal_environment(data_dir, database_url, port,
+                              GATEWAY_PORTAL__SIGN_IN_LIMIT=str(LIMIT))
 
 
 def _tries(urls: list[str]) -> list[int]:

@@ -17,11 +17,11 @@ import zeep
 from gateway.demo.shares import DEMO_CODE, DEMO_NUMBER
 from gateway.domain.shares import display
 from tests.conftest import fresh_pg_schema
-from tests.portal.countries import write_countries
+from tests.portal.countries import portal_environment
 from tests.soap.conftest import Caller
 from tests.soap.helpers import expect_fault
 from tests.soap.people import ALEKSEJS, JANIS
-from tests.stand import VERIFIER, environment, free_port, gateway_process, run_cli
+from tests.stand import VERIFIER, free_port, gateway_process, run_cli
 
 SOFIJA = "325512-80347"
 
@@ -32,14 +32,7 @@ class Instance:
 
 
 def _env(data_dir: Path, database_url: str, port: int, key: Path) -> dict[str, str]:
-    return environment(
-        data_dir, database_url,
-        GATEWAY_PUBLIC_URL=f"http://127.0.0.1:{port}/",
-        GATEWAY_PORTAL__PUBLIC_URL=f"http://127.0.0.1:{port}/portal/",
-        GATEWAY_PORTAL__SECURE_COOKIES="false",
-        GATEWAY_PORTAL__COUNTRY_DATABASE=str(write_countries(data_dir)),
-        GATEWAY_SHARE_KEY_FILE=str(key),
-    )
+    return portal_environment(data_dir, database_url, port, GATEWAY_SHARE_KEY_FILE=str(key))
 
 
 def _on_page(url: str, code: str) -> tuple[int, str]:
