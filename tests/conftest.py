@@ -12,7 +12,7 @@ import pytest
 from sqlalchemy import Engine, text
 
 from gateway.store.db import create_engine_from_url
-from tests.databases import MIGRATED, prepare, release
+from tests.databases import DEMO, MIGRATED, prepare, release
 
 REPO = Path(__file__).resolve().parent.parent
 PG_URL = os.environ.get("GATEWAY_TEST_DATABASE_URL", "")
@@ -64,6 +64,18 @@ def engine(database_url: str) -> Iterator[Engine]:
     """An engine on an empty database migrated to the newest schema (the test's own: a copy
     of one migration run per test process, ``tests/databases.py``)."""
     prepare(database_url, MIGRATED)
+    eng = create_engine_from_url(database_url)
+    try:
+        yield eng
+    finally:
+        eng.dispose()
+
+
+@pytest.fixture
+def demo_engine(database_url: str) -> Iterator[Engine]:
+    """An engine on a database holding the demo data set (``gateway demo``'s database): a
+    copy of one build per test process, as :func:`engine`."""
+    prepare(database_url, DEMO)
     eng = create_engine_from_url(database_url)
     try:
         yield eng

@@ -42,12 +42,23 @@ VERIFY_LIMIT = 60
 make as VERIFIER in one session, reached by the rate-limit test as EMPLOYER."""
 
 
+_HANDED_OUT: set[int] = set()
+"""The ports :func:`free_port` gave in this process: the kernel may offer a port again as soon
+as its probe is closed, and two servers of one stand were once given the same one."""
+
+
 def free_port() -> int:
     """A port free now, for a server in another process to bind (another socket may take it
-    meanwhile; an in-process server uses :func:`listening_socket` instead)."""
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
+    meanwhile; an in-process server uses :func:`listening_socket` instead); never one handed
+    out before in this process."""
+    for _ in range(100):
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", 0))
+            port = int(s.getsockname()[1])
+        if port not in _HANDED_OUT:
+            _HANDED_OUT.add(port)
+            return port
+    raise RuntimeError("no port that was not handed out before")
 
 
 def listening_socket() -> socket.socket:

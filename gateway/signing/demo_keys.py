@@ -74,6 +74,9 @@ def ensure_demo_keys(data_dir: Path, algorithm: SignatureAlgorithm) -> DemoKeyPa
     concurrent callers (several worker processes starting at once).
     """
     paths = demo_key_paths(data_dir, algorithm)
+    if _all_exist(paths.ca_key, paths.ca_certificate, paths.key, paths.certificate,
+                  paths.eseal_key, paths.eseal_certificate):
+        return paths  # nothing to make: the keys are read (and checked) by their users
     paths.directory.mkdir(mode=0o700, parents=True, exist_ok=True)
     os.chmod(paths.directory, 0o700)
     with _locked(paths.directory / ".lock"):
@@ -119,6 +122,8 @@ def ensure_demo_services(data_dir: Path, algorithm: SignatureAlgorithm) -> DemoS
         ocsp_key=directory / "ocsp.key.pem",
         ocsp_certificate=directory / "ocsp.pem",
     )
+    if _all_exist(paths.tsa_key, paths.tsa_certificate, paths.ocsp_key, paths.ocsp_certificate):
+        return paths
     with _locked(directory / ".lock"):
         ca_key = _ensure_key(keys.ca_key, algorithm)
         ca_cert = x509.load_pem_x509_certificate(keys.ca_certificate.read_bytes())
@@ -238,6 +243,13 @@ def _build(
     if purpose == ExtendedKeyUsageOID.OCSP_SIGNING:  # RFC 6960 §4.2.2.2.1: nobody asks about it
         builder = builder.add_extension(x509.OCSPNoCheck(), critical=False)
     return builder.sign(issuer_key, hashes.SHA256())
+
+
+def _all_exist(*paths: Path) -> bool:
+    """Whether every file is there. Each is written whole or not at all (:func:`_write_new`),
+    so this needs no lock; it spares every worker the loading of keys it has no use for (an
+    RSA key's load checks cost tens of milliseconds each)."""
+    return all(path.exists() for path in paths)
 
 
 def _ensure_key(path: Path, algorithm: SignatureAlgorithm) -> PrivateKey:

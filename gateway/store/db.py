@@ -11,10 +11,8 @@ import logging
 import os
 import time
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from alembic import command
-from alembic.config import Config
 from sqlalchemy import Connection, Engine, create_engine, event, inspect
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError, DisconnectionError
@@ -22,6 +20,9 @@ from sqlalchemy.pool import NullPool
 
 from gateway.errors import DatabaseUnavailable
 from gateway.settings import Settings
+
+if TYPE_CHECKING:
+    from alembic.config import Config
 
 log = logging.getLogger(__name__)
 
@@ -102,6 +103,8 @@ def create_engine_for(settings: Settings) -> Engine:
 
 def alembic_config(engine: Engine) -> Config:
     """An Alembic configuration that runs the package's migrations on ``engine``."""
+    from alembic.config import Config  # only where migrations run: a worker never needs it
+
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
     config.attributes["engine"] = engine
@@ -110,6 +113,8 @@ def alembic_config(engine: Engine) -> Config:
 
 def upgrade(engine: Engine, revision: str = "head") -> None:
     """Bring the database behind ``engine`` to ``revision`` (default: the newest)."""
+    from alembic import command
+
     command.upgrade(alembic_config(engine), revision)
 
 

@@ -26,8 +26,7 @@ import requests
 from sqlalchemy import select
 from werkzeug.serving import make_server
 
-from gateway.demo import DEMO_DATA, DEMO_REGISTRY
-from gateway.runtime import Runtime
+from gateway.demo import DEMO_REGISTRY
 from gateway.serve import combined_app
 from gateway.settings import load_settings
 from gateway.simulators.ejournal.accounts import Account
@@ -35,9 +34,9 @@ from gateway.simulators.ejournal.provider import Client, ProviderState
 from gateway.simulators.ejournal.server import start_provider
 from gateway.simulators.register import start_simulator
 from gateway.simulators.register_fixture import load_fixture
-from gateway.store.db import upgrade
-from gateway.store.importer import import_file
 from gateway.store.models import AuditRecord
+from tests.databases import DEMO, prepare
+from tests.demo_keys import demo_runtime
 from tests.portal.conftest import CLIENT_SECRET, NOW, PortalStand, portal_settings, sign_in
 from tests.portal.countries import write_countries
 from tests.soap.conftest import Caller
@@ -93,13 +92,14 @@ def serving_gateway(tmp_path: Path, database_url: str, *,
             allowed_clients={"getExamResults": [PORTAL], "getAccessLog": [PORTAL],
                              "getInstitutionResults": [VIIS], **(allowed or {})},
             client_kinds={VIIS: "viis", **(kinds or {})})
-        runtime = replace(Runtime.build(settings), clock=lambda: NOW)
-        upgrade(runtime.engine)
-        import_file(runtime.engine, DEMO_DATA)
+        prepare(database_url, DEMO)  # a copy of the demo database built once per process
+        runtime = replace(demo_runtime(settings), clock=lambda: NOW)
         with listener:
             server = make_server("127.0.0.1", port, combined_app(runtime), threaded=True,
                                  fd=listener.fileno())
-        thread = threading.Thread(target=server.serve_forever, daemon=True)
+        # a short poll: shutdown() waits for the loop to look (0.5 s by default, every test)
+        thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05},
+                                  daemon=True)
         thread.start()
         try:
             yield Gateway(root, PortalStand(f"{root}portal/", provider, runtime, portal),

@@ -20,6 +20,7 @@ from collections.abc import Iterator
 
 import pytest
 from selenium import webdriver
+from selenium.common.exceptions import WebDriverException
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.remote.webdriver import WebDriver
@@ -74,8 +75,10 @@ def verify_in(driver: WebDriver, code: str | None = None) -> str:
         field.send_keys(code)
     page = driver.find_element(By.TAG_NAME, "html")
     driver.find_element(By.ID, "verify").click()
-    wait = WebDriverWait(driver, 20)
-    wait.until(expected_conditions.staleness_of(page))  # the answer, not the form's page
+    # the answer, not the form's page; while the old page is torn down chromium may answer
+    # "Node with given id does not belong to the document" instead of "stale": asked again
+    wait = WebDriverWait(driver, 20, ignored_exceptions=(WebDriverException,))
+    wait.until(expected_conditions.staleness_of(page))
     wait.until(expected_conditions.presence_of_element_located((By.TAG_NAME, "h1")))
     found = driver.find_elements(By.ID, "verify-result")
     return found[0].get_attribute("data-status") or "" if found else ""

@@ -12,11 +12,9 @@ from typing import Any
 import pytest
 from sqlalchemy import Connection, Engine
 
-from gateway.demo import DEMO_DATA
 from gateway.services.access import _ASKED_BEFORE
 from gateway.store import queries
 from gateway.store.documents import VISIBLE_DOCUMENTS, visibility
-from gateway.store.importer import import_file
 
 NOW = datetime(2026, 11, 28, 12, tzinfo=UTC)
 
@@ -41,9 +39,8 @@ def _sqlite_value(value: Any) -> Any:
 
 
 @pytest.fixture
-def loaded(engine: Engine) -> Engine:
-    import_file(engine, DEMO_DATA)
-    return engine
+def loaded(demo_engine: Engine) -> Engine:
+    return demo_engine
 
 
 def test_results_by_person_use_the_natural_key(loaded: Engine) -> None:

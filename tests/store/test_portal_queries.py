@@ -8,17 +8,14 @@ from datetime import UTC, datetime
 import pytest
 from sqlalchemy import Engine
 
-from gateway.demo import DEMO_DATA
-from gateway.store.importer import import_file
 from gateway.store.queries import portal_results, portal_sessions
 
 ANNA, ULDIS, JANIS = "14031024716", "23061025626", "22080621170"
 
 
 @pytest.fixture
-def demo(engine: Engine) -> Engine:
-    import_file(engine, DEMO_DATA)
-    return engine
+def demo(demo_engine: Engine) -> Engine:
+    return demo_engine
 
 
 def at(text: str) -> datetime:
