@@ -8,6 +8,7 @@ import os
 import signal
 import sys
 from collections.abc import Callable, Sequence
+from contextlib import suppress
 from pathlib import Path
 
 from gateway.edoc_cli import register as register_edoc_commands
@@ -457,10 +458,8 @@ def run() -> None:
     code = main()
     logging.shutdown()
     for stream in (sys.stdout, sys.stderr):
-        try:
+        with suppress(OSError):  # a reader that went away has all it wanted
             stream.flush()
-        except OSError:  # a reader that went away: it has all it wanted
-            pass
     os._exit(code)
 
 
