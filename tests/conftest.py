@@ -59,28 +59,30 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str
         yield url
 
 
-@pytest.fixture
-def engine(database_url: str) -> Iterator[Engine]:
-    """An engine on an empty database migrated to the newest schema (the test's own: a copy
-    of one migration run per test process, ``tests/databases.py``)."""
-    prepare(database_url, MIGRATED)
+@contextmanager
+def _engine_on(database_url: str, kind: str) -> Iterator[Engine]:
+    prepare(database_url, kind)
     eng = create_engine_from_url(database_url)
     try:
         yield eng
     finally:
         eng.dispose()
+
+
+@pytest.fixture
+def engine(database_url: str) -> Iterator[Engine]:
+    """An engine on an empty database migrated to the newest schema (the test's own: a copy
+    of one migration run per test process, ``tests/databases.py``)."""
+    with _engine_on(database_url, MIGRATED) as eng:
+        yield eng
 
 
 @pytest.fixture
 def demo_engine(database_url: str) -> Iterator[Engine]:
     """An engine on a database holding the demo data set (``gateway demo``'s database): a
     copy of one build per test process, as :func:`engine`."""
-    prepare(database_url, DEMO)
-    eng = create_engine_from_url(database_url)
-    try:
+    with _engine_on(database_url, DEMO) as eng:
         yield eng
-    finally:
-        eng.dispose()
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:

@@ -10,7 +10,6 @@ minutes block the client for 24 hours, by share code and by personal code, whate
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
@@ -23,11 +22,9 @@ from gateway.errors import InvalidShare, ShareNotFound, VerificationBlocked
 from gateway.services import shares
 from gateway.services.verification import VerificationStatus, VerifyLimit, verify_certificate
 from gateway.services.verify_guard import VerifyGuard, web_client, xroad_client
-from gateway.store.db import create_engine_from_url
 from gateway.store.documents import visible_documents
 from gateway.store.models import Document, Share
 from gateway.store.models import VerifyGuard as GuardRow
-from tests.databases import DEMO, prepare
 
 NOW = datetime(2026, 11, 28, 10, 0, tzinfo=UTC)
 TODAY = date(2026, 11, 28)
@@ -49,13 +46,9 @@ class Clock:
 
 
 @pytest.fixture
-def engine(database_url: str) -> Iterator[Engine]:
-    prepare(database_url, DEMO)
-    eng = create_engine_from_url(database_url)
-    try:
-        yield eng
-    finally:
-        eng.dispose()
+def engine(demo_engine: Engine) -> Engine:
+    """The demo database (``demo_engine``, tests/conftest.py), under the name these tests use."""
+    return demo_engine
 
 
 @pytest.fixture
