@@ -22,6 +22,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import gunicorn.workers.base
 import gunicorn.workers.gthread
 import gunicorn.workers.sync
 from gunicorn.app.base import BaseApplication
@@ -160,7 +161,14 @@ class _StopCleanly:
             # every later signal, until the master killed it. So it leaves here and now.
             self.log.info("Worker exiting (pid: %s)", os.getpid())  # type: ignore[attr-defined]
             _leave_now(0)
-        super().handle_quit(sig, frame)  # type: ignore[misc]
+        # gunicorn's base worker: out with SystemExit. Not the gthread worker's own, which
+        # first shuts its thread pool down from within this handler: when the signal landed
+        # while the main thread was handing a connection to the pool (inside the pool's
+        # ``submit``, holding its lock to start a thread), ``shutdown`` waited for that same
+        # lock for ever, until the master killed the worker after the graceful timeout ("was
+        # sent SIGKILL"; about one Ctrl-C in ten under load). The pool's threads end with the
+        # worker (:func:`_worker_exited`).
+        gunicorn.workers.base.Worker.handle_quit(self, sig, frame)
 
 
 STOP_SIGNALS = (signal.SIGINT, signal.SIGQUIT, signal.SIGTERM, signal.SIGHUP)
@@ -174,18 +182,16 @@ def _worker_exited(_server: Any, worker: Any) -> None:
     """gunicorn's ``worker_exit``, in the worker after it finished: nothing is left to stop.
 
     Stop signals are ignored from here on (a handler that does nothing goes first, so that a
-    signal already pending finds one). A worker stopped before it finished booting — a signal
-    that arrived while it built its runtime, half-way through an import — ends here at once:
-    its interpreter's finalization could then spin in C code for longer than the master's
-    graceful timeout, until the master killed it (SIGKILL). It has served nothing; its logs are
-    flushed and its runtime, if one was built, closed first."""
+    signal already pending finds one). The worker then leaves at once (:func:`_leave_now`):
+    one that served has answered everything (each audit record was committed before its
+    answer, RULES §7), one that failed to boot has served nothing; the interpreter's
+    finalization of ~1,400 modules took half a second per worker per stop, and in a worker
+    that failed half-way through an import it could spin in C code for longer than the
+    master's graceful timeout, until the master killed it (SIGKILL)."""
     for each in STOP_SIGNALS:
         signal.signal(each, _already_quitting)
     for each in STOP_SIGNALS:
         signal.signal(each, signal.SIG_IGN)
-    # A worker that served has answered everything (each audit record was committed before
-    # its answer, RULES §7): it closes its runtime and leaves as well, without the half
-    # second the interpreter's finalization of ~1,400 modules takes, per worker per stop.
     _leave_now(_exit_status(sys.exc_info()[1]))
 
 
