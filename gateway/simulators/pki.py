@@ -164,7 +164,9 @@ def running_pki(
     """
     app = animator(config_path, allow_time_override=allow_time_override)
     server = make_server("127.0.0.1", port, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, name="pki-sim", daemon=True)
+    # a short poll: shutdown() waits for the loop to look (0.5 s by default, every block)
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05},
+                              name="pki-sim", daemon=True)
     thread.start()
     try:
         yield f"http://127.0.0.1:{server.server_port}"

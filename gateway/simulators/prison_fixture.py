@@ -13,7 +13,6 @@ Refused as a whole, with the record and field named, when anything in it is wron
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,7 +22,7 @@ from lxml import etree
 
 from gateway.domain.prison import InmateRecord, Official
 from gateway.ns import IEVP
-from gateway.simulators.register_fixture import FixtureError, _code, _date, _keys
+from gateway.simulators.register_fixture import FixtureError, _code, _date, _keys, read_fixture_file
 
 _INMATE_KEYS = {"personal_code", "institution", "officials"}
 _OFFICIAL_KEYS = {"personal_code", "given_name", "family_name", "valid_from", "valid_to"}
@@ -79,11 +78,7 @@ def parse_prison_fixture(data: Any) -> PrisonFixture:
 
 def load_prison_fixture(path: Path) -> PrisonFixture:
     """Read and check a fixture file (UTF-8 JSON)."""
-    try:
-        data = json.loads(Path(path).read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise FixtureError(f"cannot read the fixture: {exc}", record=str(path)) from None
-    return parse_prison_fixture(data)
+    return parse_prison_fixture(read_fixture_file(path))
 
 
 def prison_answer_element(record: InmateRecord | None) -> etree._Element:

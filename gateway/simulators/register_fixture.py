@@ -55,13 +55,17 @@ class FixtureError(ConfigurationError):
         self.field = field
 
 
-def load_fixture(path: Path) -> RegisterFixture:
-    """Read and check a fixture file (UTF-8 JSON, RULES §10)."""
+def read_fixture_file(path: Path) -> Any:
+    """A fixture file's JSON (UTF-8); one that cannot be read is a :class:`FixtureError`."""
     try:
-        data = json.loads(Path(path).read_text(encoding="utf-8"))
+        return json.loads(Path(path).read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise FixtureError(f"cannot read the fixture: {exc}", record=str(path)) from None
-    return parse_fixture(data)
+
+
+def load_fixture(path: Path) -> RegisterFixture:
+    """Read and check a fixture file (UTF-8 JSON, RULES §10)."""
+    return parse_fixture(read_fixture_file(path))
 
 
 def parse_fixture(data: Any) -> RegisterFixture:
