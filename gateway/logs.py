@@ -44,7 +44,8 @@ def escape(text: str) -> str:
 
 def _safe_message(record: logging.LogRecord) -> logging.LogRecord:
     """A copy of ``record`` whose message is interpolated and escaped."""
-    safe = logging.makeLogRecord(record.__dict__)
+    safe = logging.LogRecord.__new__(logging.LogRecord)  # a copy (makeLogRecord would
+    safe.__dict__.update(record.__dict__)  # first fill a record of its own: 5 µs a line)
     safe.msg, safe.args = escape(record.getMessage()), None
     return safe
 

@@ -22,6 +22,8 @@ KNOWN = REQUIRED + OPTIONAL
 """The request headers, in the order the WSDLs list them."""
 
 _OBJECT_TYPE = f"{{{XROAD_ID}}}objectType"
+_XROAD = f"{{{XROAD}}}"
+_IDEN = f"{{{XROAD_ID}}}"
 
 
 class HeaderProblem(Exception):
@@ -44,13 +46,29 @@ def identifier(element: etree._Element, name: str) -> str | None:
     return None if child is None else (child.text or "")
 
 
+def identifiers(element: etree._Element) -> dict[str, str]:
+    """The texts of an identifier header's ``iden:`` children by local name, in one pass
+    (the first of a repeated one; the header schema allows no repetition)."""
+    found: dict[str, str] = {}
+    for child in element:
+        tag = child.tag
+        if isinstance(tag, str) and tag.startswith(_IDEN):
+            found.setdefault(tag[len(_IDEN):], child.text or "")
+    return found
+
+
 def client_id(element: etree._Element) -> str:
     """``INSTANCE/CLASS/MEMBER[/SUBSYSTEM]`` of a ``client`` header, as allow-lists write it."""
-    parts = [identifier(element, n) for n in ("xRoadInstance", "memberClass", "memberCode")]
-    subsystem = identifier(element, "subsystemCode")
+    return id_of(identifiers(element))
+
+
+def id_of(found: dict[str, str]) -> str:
+    """:func:`client_id` from the header's :func:`identifiers`."""
+    parts = [found.get(n, "") for n in ("xRoadInstance", "memberClass", "memberCode")]
+    subsystem = found.get("subsystemCode")
     if subsystem is not None:
         parts.append(subsystem)
-    return "/".join(p or "" for p in parts)
+    return "/".join(parts)
 
 
 def _without_soap_attributes(element: etree._Element) -> etree._Element:
@@ -70,9 +88,10 @@ def collect(header: etree._Element, schema: etree.XMLSchema) -> dict[str, etree.
     and every required one present. Headers of other namespaces are left to the caller."""
     found: dict[str, etree._Element] = {}
     for element in header:
-        if not isinstance(element.tag, str) or etree.QName(element).namespace != XROAD:
+        tag = element.tag
+        if not isinstance(tag, str) or not tag.startswith(_XROAD):  # {namespace}name
             continue
-        name = etree.QName(element).localname
+        name = tag[len(_XROAD):]
         if name not in KNOWN:
             raise HeaderProblem("unexpected X-Road header", name=name)
         if name in found:
@@ -86,9 +105,10 @@ def collect(header: etree._Element, schema: etree.XMLSchema) -> dict[str, etree.
     return found
 
 
-def check_client_kind(client: etree._Element) -> None:
-    """The ``client`` is a MEMBER, or a SUBSYSTEM with its subsystem code (PR-MESS §2.1)."""
+def check_client_kind(client: etree._Element, found: dict[str, str] | None = None) -> None:
+    """The ``client`` is a MEMBER, or a SUBSYSTEM with its subsystem code (PR-MESS §2.1);
+    ``found``: its :func:`identifiers`, when read already."""
     kind = object_type(client)
-    has_subsystem = client.find(f"{{{XROAD_ID}}}subsystemCode") is not None
+    has_subsystem = "subsystemCode" in (identifiers(client) if found is None else found)
     if kind not in ("MEMBER", "SUBSYSTEM") or has_subsystem != (kind == "SUBSYSTEM"):
         raise HeaderProblem("client must be a MEMBER or a SUBSYSTEM", name="client")

@@ -124,8 +124,6 @@ def header_problem(problem: protocol.HeaderProblem) -> Problem:
 
 
 # --- the body -------------------------------------------------------------------------------------
-BODY_UNREADABLE = Problem("Saturu nevar nolasīt atbilstoši publicētajai shēmai.",
-                          "The body cannot be read as the published schema describes it.")
 BODY_NOT_SERVICE = Problem(
     "Satura (Body) elements neatbilst pakalpojuma kodam galvenē service.",
     "The Body's element does not match the service code in the service header.")

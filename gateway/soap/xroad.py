@@ -61,6 +61,7 @@ def check(header: etree._Element | None, settings: Settings, *,
                              problem=P.PROTOCOL_VERSION)
 
     service = found["service"]
+    named = protocol.identifiers(service)
     own = settings.xroad_self
     expected = {
         "xRoadInstance": own.instance,
@@ -70,22 +71,23 @@ def check(header: etree._Element | None, settings: Settings, *,
         "serviceVersion": contract.SERVICE_VERSION,
     }
     if protocol.object_type(service) != "SERVICE" or any(
-        protocol.identifier(service, name) != value for name, value in expected.items()
+        named.get(name) != value for name, value in expected.items()
     ):
         raise InvalidRequest("the service header does not name this service", field="service",
                              problem=P.NOT_THIS_SERVICE)
-    service_code = protocol.identifier(service, "serviceCode") or ""
+    service_code = named.get("serviceCode", "")
     if service_code not in SERVICE_CODES:
         raise InvalidRequest("unknown service code", field="service",
                              problem=P.UNKNOWN_SERVICE_CODE)
 
     client = found["client"]
+    client_named = protocol.identifiers(client)
     try:
-        protocol.check_client_kind(client)
+        protocol.check_client_kind(client, client_named)
     except HeaderProblem as problem:
         raise InvalidRequest(str(problem), field="client",
                              problem=P.header_problem(problem)) from None
-    caller = client_id if client_id is not None else protocol.client_id(client)
+    caller = client_id if client_id is not None else protocol.id_of(client_named)
     if caller not in settings.allowed_clients.get(service_code, []):
         raise UnknownClient("client not on the allow-list", client=caller)
 
@@ -103,5 +105,5 @@ def check(header: etree._Element | None, settings: Settings, *,
         user_id=user_id,
         requester=requester,
         issue=None if issue is None else (issue.text or ""),
-        elements=tuple(e for e in header if e in found.values()) if header is not None else (),
+        elements=tuple(found.values()),
     )

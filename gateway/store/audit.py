@@ -113,7 +113,10 @@ def write(engine: Engine, entry: AuditEntry) -> int:
     prepared INSERT and a commit on a pooled connection: SQLAlchemy's statement and
     transaction machinery cost twice the driver's CPU for it (issue 27). The values are the
     ones SQLAlchemy would bind (``tests/store/test_audit_driver.py`` reads both back alike).
-    The call gives its CPU slot back while the database makes the commit durable.
+    On PostgreSQL the call gives its CPU slot back while the server makes the commit durable
+    (a WAL flush: a wait, not work). SQLite in WAL mode with ``synchronous=NORMAL`` flushes
+    nothing at a commit: handing the slot over there and queueing for it again cost every
+    call a thread switch and a wait behind another call's work for nothing (issue 27).
     """
     dialect = engine.dialect.name
     if entry.subjects or dialect not in ("sqlite", "postgresql"):
@@ -127,8 +130,11 @@ def write(engine: Engine, entry: AuditEntry) -> int:
             row = cursor.fetchone()
         finally:
             cursor.close()
-        with slots.waiting():  # PostgreSQL flushes its WAL: a wait, not work (gateway/slots.py)
+        if dialect == "sqlite":  # WAL, synchronous=NORMAL: no flush to wait for
             connection.commit()
+        else:
+            with slots.waiting():  # PostgreSQL flushes its WAL: a wait, not work
+                connection.commit()
     finally:
         connection.close()  # back to the pool, rolled back there if the commit failed
     assert row is not None

@@ -4,11 +4,13 @@ returns (RULES §7), its id returned; a record naming further subjects keeps tho
 
 from __future__ import annotations
 
+from contextlib import AbstractContextManager
 from datetime import datetime, timedelta, timezone
 
 import pytest
 from sqlalchemy import Engine, select
 
+from gateway import slots
 from gateway.store import audit
 from gateway.store.models import AuditRecord, AuditSubject
 
@@ -69,3 +71,26 @@ def test_further_subjects_are_written_with_their_record(engine: Engine) -> None:
                                   .where(AuditSubject.audit_id == record_id)
                                   .order_by(AuditSubject.id)))
     assert codes == ["01051021114", "11111126161"]
+
+
+def test_the_slot_is_given_back_for_a_postgresql_commit_only(engine: Engine) -> None:
+    """PostgreSQL's commit waits for its WAL flush: the call's CPU slot goes to another call
+    meanwhile. SQLite's commit in WAL mode with synchronous=NORMAL flushes nothing: giving
+    the slot away there only queued the call behind another one (issue 27)."""
+    previous = slots.SLOTS
+    one = slots.configure(1)
+    given_back: list[bool] = []
+    waiting = one.waiting
+
+    def recorded() -> AbstractContextManager[None]:
+        given_back.append(one.holding)
+        return waiting()
+
+    one.waiting = recorded  # type: ignore[method-assign]
+    try:
+        with one.held():
+            audit.write(engine, _entry("slot"))
+            assert one.holding
+    finally:
+        slots.SLOTS = previous
+    assert given_back == ([True] if engine.dialect.name == "postgresql" else [])
