@@ -161,7 +161,7 @@ class GatewayApp:
         call.headers = xroad.check(call.envelope.header, self.settings, client_id=client)
         call.audit.service = call.headers.service_code
         call.audit.requester_code = call.headers.requester.digits
-        if etree.QName(call.envelope.payload).text != f"{{{VPIS}}}{call.headers.service_code}":
+        if call.envelope.payload.tag != f"{{{VPIS}}}{call.headers.service_code}":
             raise InvalidRequest("the body does not match the service code",
                                  problem=P.BODY_NOT_SERVICE)
         errors = schema_errors(contract.body_schema(), call.envelope.payload)
