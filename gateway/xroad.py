@@ -40,12 +40,6 @@ def object_type(element: etree._Element) -> str:
     return element.get(_OBJECT_TYPE) or ""
 
 
-def identifier(element: etree._Element, name: str) -> str | None:
-    """The text of one ``iden:`` child of an identifier header, or ``None`` when absent."""
-    child = element.find(f"{{{XROAD_ID}}}{name}")
-    return None if child is None else (child.text or "")
-
-
 def identifiers(element: etree._Element) -> dict[str, str]:
     """The texts of an identifier header's ``iden:`` children by local name, in one pass
     (the first of a repeated one; the header schema allows no repetition)."""

@@ -114,15 +114,18 @@ def write(engine: Engine, entry: AuditEntry) -> int:
     transaction machinery cost twice the driver's CPU for it (issue 27). The values are the
     ones SQLAlchemy would bind (``tests/store/test_audit_driver.py`` reads both back alike).
     On PostgreSQL the call gives its CPU slot back while the server makes the commit durable
-    (a WAL flush: a wait, not work). SQLite in WAL mode with ``synchronous=NORMAL`` flushes
-    nothing at a commit: handing the slot over there and queueing for it again cost every
-    call a thread switch and a wait behind another call's work for nothing (issue 27).
+    (a WAL flush: a wait, not work). SQLite in WAL mode with ``synchronous=NORMAL`` appends
+    a commit to its WAL without a flush (only the commit that runs the automatic checkpoint,
+    one in a few hundred, syncs the files): handing the slot over there and queueing for it
+    again cost every call a thread switch and a wait behind another call's work, and measured
+    slower (issue 27, docs/OPERATIONS.md).
     """
     dialect = engine.dialect.name
     if entry.subjects or dialect not in ("sqlite", "postgresql"):
         with engine.begin() as conn:
             return insert_entries(conn, [entry])[0]
     connection = engine.raw_connection()
+    returned = False
     try:
         cursor = connection.cursor()
         try:
@@ -130,12 +133,21 @@ def write(engine: Engine, entry: AuditEntry) -> int:
             row = cursor.fetchone()
         finally:
             cursor.close()
-        if dialect == "sqlite":  # WAL, synchronous=NORMAL: no flush to wait for
+        if dialect == "sqlite":  # WAL, synchronous=NORMAL: no flush to wait for, as a rule
             connection.commit()
-        else:
-            with slots.waiting():  # PostgreSQL flushes its WAL: a wait, not work
-                connection.commit()
+        else:  # PostgreSQL flushes its WAL: a wait, not work
+            with slots.waiting():
+                # The connection goes back to the pool before the slot is taken again: a
+                # thread queued for a slot holds no connection, or the slot's holder could
+                # wait for a connection such threads hold, and they for the slot, until the
+                # pool's timeout (it happened at 64 connections with the register far away).
+                try:
+                    connection.commit()
+                finally:
+                    returned = True
+                    connection.close()
     finally:
-        connection.close()  # back to the pool, rolled back there if the commit failed
+        if not returned:
+            connection.close()  # back to the pool, rolled back there if the commit failed
     assert row is not None
     return int(row[0])

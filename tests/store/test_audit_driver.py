@@ -4,11 +4,15 @@ returns (RULES §7), its id returned; a record naming further subjects keeps tho
 
 from __future__ import annotations
 
-from contextlib import AbstractContextManager
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import AbstractContextManager, contextmanager
 from datetime import datetime, timedelta, timezone
 
 import pytest
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, create_engine, func, select
+from sqlalchemy.exc import SQLAlchemyError
 
 from gateway import slots
 from gateway.store import audit
@@ -75,8 +79,8 @@ def test_further_subjects_are_written_with_their_record(engine: Engine) -> None:
 
 def test_the_slot_is_given_back_for_a_postgresql_commit_only(engine: Engine) -> None:
     """PostgreSQL's commit waits for its WAL flush: the call's CPU slot goes to another call
-    meanwhile. SQLite's commit in WAL mode with synchronous=NORMAL flushes nothing: giving
-    the slot away there only queued the call behind another one (issue 27)."""
+    meanwhile. SQLite's commit in WAL mode with synchronous=NORMAL flushes nothing as a rule:
+    giving the slot away there only queued the call behind another one (issue 27)."""
     previous = slots.SLOTS
     one = slots.configure(1)
     given_back: list[bool] = []
@@ -94,3 +98,55 @@ def test_the_slot_is_given_back_for_a_postgresql_commit_only(engine: Engine) -> 
     finally:
         slots.SLOTS = previous
     assert given_back == ([True] if engine.dialect.name == "postgresql" else [])
+
+
+def test_a_call_queued_for_the_slot_holds_no_connection(engine: Engine) -> None:
+    """While a call's record is committed on PostgreSQL another call takes the slot; when the
+    first queues for the slot again it has given its connection back, so the slot's holder
+    never waits for a connection that a thread queued behind it holds (a deadlock until the
+    pool's timeout, seen at 64 connections with the register far away). One slot, a pool of
+    one connection: the second call gets that connection while the first waits."""
+    small = create_engine(engine.url.render_as_string(hide_password=False), pool_size=1,
+                          max_overflow=0, pool_timeout=3)
+    previous = slots.SLOTS
+    one = slots.configure(1)
+    first_waits, outcome = threading.Event(), {}
+    waiting = one.waiting
+
+    @contextmanager
+    def handed_over() -> Iterator[None]:
+        first_waits.set()
+        time.sleep(0.2)  # the second call queues for the slot meanwhile
+        with waiting():
+            yield
+
+    def first() -> None:
+        with one.held():
+            outcome["first"] = audit.write(small, _entry("first"))
+
+    def second() -> None:
+        first_waits.wait(5)
+        with one.held():  # handed over by the first call's commit (on PostgreSQL)
+            time.sleep(0.3)  # the first call's commit is done: it queues for the slot now
+            try:
+                with small.connect() as conn:
+                    outcome["second"] = conn.scalar(select(func.count(AuditRecord.id)))
+            except SQLAlchemyError as exc:
+                outcome["second"] = exc
+
+    one.waiting = handed_over  # type: ignore[method-assign]
+    threads = [threading.Thread(target=first), threading.Thread(target=second)]
+    try:
+        for thread in threads:
+            thread.start()
+        if engine.dialect.name != "postgresql":  # the slot is kept through SQLite's commit
+            threads[0].join(10)
+            first_waits.set()
+        for thread in threads:
+            thread.join(10)
+    finally:
+        slots.SLOTS = previous
+        small.dispose()
+    assert not any(thread.is_alive() for thread in threads)
+    assert isinstance(outcome["first"], int)
+    assert isinstance(outcome["second"], int), outcome["second"]
