@@ -81,7 +81,7 @@ def session(args: list[str], env: dict[str, str], log: Path) -> Iterator[subproc
     (the whole group) should the test fail before it stopped it."""
     with log.open("wb") as out:
         child = subprocess.Popen(args, env=env, cwd=REPO, stdout=out, stderr=subprocess.STDOUT,
-                                 start_new_session=True)
+                                 start_new_session=True, preexec_fn=_as_from_a_terminal)
     try:
         yield child
     finally:
@@ -89,6 +89,17 @@ def session(args: list[str], env: dict[str, str], log: Path) -> Iterator[subproc
             with suppress(ProcessLookupError):
                 os.killpg(child.pid, signal.SIGKILL)
         child.wait(timeout=10)
+
+
+def _as_from_a_terminal() -> None:
+    """In the child, before it runs: every signal at its default and none blocked, as a shell
+    on a terminal starts a job. A test run started from a non-interactive shell's background
+    job inherits SIGINT and SIGQUIT ignored (and a shell cannot trap a signal ignored at its
+    start); the demo then never saw Ctrl-C (seen in a clean-clone run started that way: the
+    demo exited 0 instead of 130, or ran on 30 s after SIGINT)."""
+    for sig in (signal.SIGINT, signal.SIGQUIT, signal.SIGHUP, signal.SIGTERM):
+        signal.signal(sig, signal.SIG_DFL)
+    signal.pthread_sigmask(signal.SIG_SETMASK, [])
 
 
 def stop_with(child: subprocess.Popen[bytes], sig: signal.Signals, seconds: float) -> int:
