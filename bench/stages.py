@@ -11,13 +11,16 @@ floor with the audit record and the register RULES §3 and §7 ask for). No HTTP
 other thread of ours runs, so the figures are the calls' own CPU, without gunicorn and
 without the GIL's contention that ``bench.results_day`` measures with them. A stage nested in
 another counts in both (spyne's dispatch holds the operation, which holds the authorisation,
-which holds the register call).
+which holds the register call). It also prints the garbage collector's work during the
+gateway's calls and the objects one call leaves in reference cycles; what built the
+applications is frozen first, as a gunicorn worker freezes it (``--no-freeze``: not).
 """
 
 from __future__ import annotations
 
 import argparse
 import functools
+import gc
 import io
 import os
 import random
@@ -86,6 +89,44 @@ def _caller(app: Callable[..., Any]) -> Callable[[bytes], None]:
     return call
 
 
+class Collector:
+    """The garbage collector's work while the calls run: collections and their time by
+    generation (``gc.callbacks``), the longest one, and what one call leaves in cycles."""
+
+    def __init__(self) -> None:
+        self.count = [0, 0, 0]
+        self.seconds = [0.0, 0.0, 0.0]
+        self.longest = 0.0
+        self._started = 0.0
+
+    def __call__(self, phase: str, info: dict[str, int]) -> None:
+        if phase == "start":
+            self._started = time.perf_counter()
+            return
+        spent = time.perf_counter() - self._started
+        self.count[info["generation"]] += 1
+        self.seconds[info["generation"]] += spent
+        self.longest = max(self.longest, spent)
+
+    def line(self, calls: int) -> str:
+        parts = ", ".join(f"generation {g}: {self.count[g]} taking {self.seconds[g] * 1000:.1f} ms"
+                          for g in range(3))
+        return (f"  garbage collector over {calls} calls: {parts}; the longest "
+                f"{self.longest * 1000:.1f} ms ({sum(self.seconds) / calls * 1e6:.1f} µs a call)")
+
+
+def _cycles_per_call(call: Callable[[bytes], None], bodies: list[bytes], calls: int = 100) -> float:
+    """Objects one call leaves in reference cycles (found by a collection after ``calls``)."""
+    gc.collect()
+    gc.disable()
+    try:
+        for n in range(calls):
+            call(bodies[n % len(bodies)])
+        return gc.collect() / calls
+    finally:
+        gc.enable()
+
+
 def _measure(call: Callable[[bytes], None], bodies: list[bytes], calls: int) -> float:
     for body in bodies[:300]:  # warm-up: schemas, caches, the pool
         call(body)
@@ -119,6 +160,9 @@ def main() -> None:
     parser.add_argument("--calls", type=int, default=4000)
     parser.add_argument("--algorithm", choices=("rsa-sha256", "ecdsa-sha256"),
                         default="rsa-sha256", help="the answers' signature algorithm")
+    parser.add_argument("--no-freeze", action="store_true",
+                        help="leave what built the applications to the garbage collector "
+                             "(a gunicorn worker freezes it, gateway/serve.py)")
     args = parser.parse_args()
     kind = "postgres" if args.postgres else "sqlite"
     data_dir = REPO / "var" / f"bench-{kind}"
@@ -158,11 +202,21 @@ def main() -> None:
         app = gateway_app(settings)
         checkouts = Counter[str]()
         event.listen(Pool, "checkout", lambda *_: checkouts.update(["pool"]))
+        if not args.no_freeze:  # as a worker does once its application is built
+            gc.collect()
+            gc.freeze()
+        collector = Collector()
+        gc.callbacks.append(collector)
         gateway_ms = _measure(_caller(app), bodies, args.calls)
+        gc.callbacks.remove(collector)
         whole = counted["GatewayApp.soap"]
         lines = [f"  {spent[dotted] / whole * 1000:6.3f} ms  {what:<46} ({counted[dotted]} calls)"
                  for _module, dotted, what in STAGES]  # before the floor calls any of them
         lines.append(f"  database pool check-outs per call: {checkouts['pool'] / whole:.2f}")
+        lines.append(collector.line(args.calls + 300) + ("" if args.no_freeze else
+                                                         ", start-up objects frozen"))
+        lines.append(f"  objects left in reference cycles by one call: "
+                     f"{_cycles_per_call(_caller(app), bodies):.1f}")
         lines.append(_shape_check(bodies[0], settings.xml_limits))
         floor_ms = _measure(_caller(floor_app(settings)), bodies, args.calls)
         rules_ms = _measure(_caller(floor_app(settings, rules=True)), bodies, args.calls)

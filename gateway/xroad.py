@@ -51,13 +51,9 @@ def identifiers(element: etree._Element) -> dict[str, str]:
     return found
 
 
-def client_id(element: etree._Element) -> str:
-    """``INSTANCE/CLASS/MEMBER[/SUBSYSTEM]`` of a ``client`` header, as allow-lists write it."""
-    return id_of(identifiers(element))
-
-
 def id_of(found: dict[str, str]) -> str:
-    """:func:`client_id` from the header's :func:`identifiers`."""
+    """``INSTANCE/CLASS/MEMBER[/SUBSYSTEM]`` of a ``client`` header from its
+    :func:`identifiers`, as allow-lists write it."""
     parts = [found.get(n, "") for n in ("xRoadInstance", "memberClass", "memberCode")]
     subsystem = found.get("subsystemCode")
     if subsystem is not None:

@@ -158,7 +158,7 @@ class GatewayApp:
             data, max_bytes=self.settings.max_request_bytes, limits=self.settings.xml_limits
         )
         client = _peek_headers(call)
-        call.headers = xroad.check(call.envelope.header, self.settings, client_id=client)
+        call.headers = xroad.check(call.envelope.header, self.settings, client=client)
         call.audit.service = call.headers.service_code
         call.audit.requester_code = call.headers.requester.digits
         if call.envelope.payload.tag != f"{{{VPIS}}}{call.headers.service_code}":
@@ -209,9 +209,9 @@ def _printable(value: str, length: int) -> str:
     return value[:length]
 
 
-def _peek_headers(call: Call) -> str | None:
+def _peek_headers(call: Call) -> dict[str, str] | None:
     """Note the message id and the client for the audit record, before any check of them;
-    the client header's identifier as read (for :func:`xroad.check`), if there is one."""
+    the client header's identifiers as read (for :func:`xroad.check`), if there is one."""
     assert call.envelope is not None
     header = call.envelope.header
     if header is None:
@@ -220,16 +220,16 @@ def _peek_headers(call: Call) -> str | None:
     if found is not None and found.text:
         call.audit.message_id = _printable(found.text, 200)
     client = header.find(f"{{{XROAD}}}client")
-    client_id = None
+    named = None
     if client is not None:
-        client_id = protocol.client_id(client)
-        call.audit.client = _printable(client_id, 300)
+        named = protocol.identifiers(client)
+        call.audit.client = _printable(protocol.id_of(named), 300)
     service = header.find(f"{{{XROAD}}}service")
     if service is not None:
         code = service.findtext(f"{{{XROAD_ID}}}serviceCode")
         if code:
             call.audit.service = _printable(code, 100)
-    return client_id
+    return named
 
 
 def _read_body(environ: dict[str, Any], limit: int, timeout: float) -> bytes:

@@ -50,11 +50,12 @@ def _collect(header: etree._Element | None) -> dict[str, etree._Element]:
 
 
 def check(header: etree._Element | None, settings: Settings, *,
-          client_id: str | None = None) -> XRoadHeaders:
+          client: dict[str, str] | None = None) -> XRoadHeaders:
     """Check the request's X-Road headers; raise a client error for the first problem.
 
-    ``client_id`` is the ``client`` header's identifier when the caller has read it already
-    (the boundary notes it for the audit record before any check): it is not read twice."""
+    ``client`` is the ``client`` header's :func:`~gateway.xroad.identifiers` when the caller
+    has read them already (the boundary notes them for the audit record before any check):
+    they are not read twice."""
     found = _collect(header)
     if (found["protocolVersion"].text or "") != protocol.PROTOCOL_VERSION:
         raise InvalidRequest("protocolVersion must be 4.0", field="protocolVersion",
@@ -80,14 +81,13 @@ def check(header: etree._Element | None, settings: Settings, *,
         raise InvalidRequest("unknown service code", field="service",
                              problem=P.UNKNOWN_SERVICE_CODE)
 
-    client = found["client"]
-    client_named = protocol.identifiers(client)
+    named_client = protocol.identifiers(found["client"]) if client is None else client
     try:
-        protocol.check_client_kind(client, client_named)
+        protocol.check_client_kind(found["client"], named_client)
     except HeaderProblem as problem:
         raise InvalidRequest(str(problem), field="client",
                              problem=P.header_problem(problem)) from None
-    caller = client_id if client_id is not None else protocol.id_of(client_named)
+    caller = protocol.id_of(named_client)
     if caller not in settings.allowed_clients.get(service_code, []):
         raise UnknownClient("client not on the allow-list", client=caller)
 
